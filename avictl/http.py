@@ -1,0 +1,304 @@
+"""The HTTP transport every client shares: timeouts, TLS, retries, logging with secrets redacted.
+
+Clients (avi/, marathon/) build on `Transport`; they never print. What a user sees of the
+traffic goes through the `log` callable the CLI hands in (`-v` request lines, `--debug`
+headers and bodies), always passed through `Redactor` first.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import ssl
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from . import errors
+
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+RETRY_STATUSES = frozenset({502, 503, 504})
+SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "x-csrftoken", "proxy-authorization",
+                            "x-auth-token", "x-avi-authtoken"})
+SECRET_KEYS = re.compile(r"pass(word|wd)?|secret|token|csrf|session|cookie|credential|private|jwt|authorization",
+                         re.IGNORECASE)
+REDACTED = "***"
+BODY_LOG_LIMIT = 4096
+
+
+class Redactor:
+    """Removes secrets from anything that is about to be logged or shown."""
+
+    def __init__(self, secrets: Iterable[str] = ()):
+        self._secrets: set[str] = set()
+        for s in secrets:
+            self.add(s)
+
+    def add(self, secret: str | None) -> None:
+        if secret and len(secret) >= 3:
+            self._secrets.add(secret)
+
+    def text(self, text: str) -> str:
+        for s in sorted(self._secrets, key=len, reverse=True):
+            text = text.replace(s, REDACTED)
+        return text
+
+    def headers(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(k, REDACTED if k.lower() in SECRET_HEADERS else self.text(v)) for k, v in headers]
+
+    def body(self, raw: bytes | str | None, content_type: str = "") -> str:
+        if not raw:
+            return ""
+        text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+        if "json" in content_type or text[:1] in "{[":
+            try:
+                text = json.dumps(redact_data(json.loads(text)), indent=None)
+            except ValueError:
+                pass
+        elif "x-www-form-urlencoded" in content_type:
+            text = re.sub(r"((?:^|&)[^=&]*(?:pass|token|secret)[^=&]*=)[^&]*", r"\1" + REDACTED, text, flags=re.I)
+        text = self.text(text)
+        return text if len(text) <= BODY_LOG_LIMIT else text[:BODY_LOG_LIMIT] + f"… ({len(text)} chars)"
+
+
+def redact_data(data: Any) -> Any:
+    """A copy of JSON-like data with the values of secret-looking keys replaced."""
+    if isinstance(data, dict):
+        return {k: (REDACTED if isinstance(k, str) and SECRET_KEYS.search(k) and v not in (None, "", [], {})
+                    and not isinstance(v, (bool, dict, list)) else redact_data(v)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [redact_data(v) for v in data]
+    return data
+
+
+@dataclass
+class HttpOptions:
+    """What the global options and the profile say about HTTP for one system."""
+
+    timeout: float = 30.0
+    verify: bool = True
+    ca_bundle: str | None = None
+    retries: int = 3
+    backoff: float = 0.25
+    backoff_max: float = 8.0
+    log: Callable[[str], None] | None = None
+    verbose: bool = False
+    debug: bool = False
+    redactor: Redactor = field(default_factory=Redactor)
+    user_agent: str = "avictl"
+
+
+def ssl_context(opts: HttpOptions) -> ssl.SSLContext | bool:
+    if not opts.verify:
+        return False
+    if opts.ca_bundle:
+        try:
+            return ssl.create_default_context(cafile=opts.ca_bundle)
+        except (OSError, ssl.SSLError) as exc:
+            raise errors.UsageError(f"cannot read CA bundle {opts.ca_bundle}: {exc}",
+                                    "check the ca_bundle setting or --ca-bundle") from None
+    return True
+
+
+class Transport:
+    """An httpx client bound to one base URL, with avictl's retry, error and logging rules."""
+
+    def __init__(self, base_url: str, opts: HttpOptions | None = None, *, name: str = "server",
+                 auth: httpx.Auth | tuple[str, str] | None = None, headers: dict[str, str] | None = None,
+                 max_connections: int = 16):
+        self.base_url = base_url.rstrip("/")
+        self.opts = opts or HttpOptions()
+        self.name = name
+        self.sleep = time.sleep
+        self._client = httpx.Client(
+            base_url=self.base_url,
+            timeout=httpx.Timeout(self.opts.timeout),
+            verify=ssl_context(self.opts),
+            auth=auth,
+            headers={"User-Agent": self.opts.user_agent, **(headers or {})},
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+        )
+
+    @property
+    def client(self) -> httpx.Client:
+        return self._client
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._client.cookies
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self._client.headers
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Transport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- requests ---------------------------------------------------------------------------
+
+    def request(self, method: str, url: str, *, params: Any = None, json_body: Any = None,
+                content: bytes | str | None = None, data: Any = None, headers: dict[str, str] | None = None,
+                retry: bool | None = None, timeout: float | None = None) -> httpx.Response:
+        """Send one request, retrying idempotent ones; return the response whatever its status.
+
+        Raises ConnectError (exit 6) when the server cannot be reached, AmbiguousRequest when a
+        non-idempotent request was sent but its answer was lost.
+        """
+        method = method.upper()
+        if retry is None:
+            retry = method in IDEMPOTENT
+        attempts = max(1, self.opts.retries) if retry else 1
+        attempt = 0
+        while True:
+            attempt += 1
+            start = time.monotonic()
+            request = self._client.build_request(method, url, params=params, json=json_body, content=content,
+                                                 data=data, headers=headers,
+                                                 timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT)
+            self._log_request(request)
+            try:
+                response = self._client.send(request)
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+                # Nothing reached the server: safe to try again, even for a POST.
+                self._log_failure(request, exc, start)
+                if attempt < max(attempts, self.opts.retries):
+                    self._backoff(attempt, None)
+                    continue
+                raise self._connect_error(request, exc) from None
+            except httpx.TransportError as exc:
+                self._log_failure(request, exc, start)
+                if retry and attempt < attempts:
+                    self._backoff(attempt, None)
+                    continue
+                if not retry:
+                    raise errors.AmbiguousRequest(
+                        f"{method} {self._display_url(request)}: connection lost after sending "
+                        f"({type(exc).__name__}); the server may or may not have applied it") from None
+                raise self._connect_error(request, exc) from None
+            self._log_response(request, response, start)
+            if retry and response.status_code in RETRY_STATUSES and attempt < attempts:
+                retry_after = response.headers.get("Retry-After")
+                response.close()
+                self._backoff(attempt, retry_after)
+                continue
+            return response
+
+    @contextmanager
+    def stream(self, method: str, url: str, *, params: Any = None, headers: dict[str, str] | None = None,
+               timeout: httpx.Timeout | float | None = None) -> Iterator[httpx.Response]:
+        """Open a streaming response (server-sent events); connection errors map to exit 6."""
+        request = self._client.build_request(method, url, params=params, headers=headers,
+                                             timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT)
+        self._log_request(request)
+        start = time.monotonic()
+        try:
+            response = self._client.send(request, stream=True)
+        except httpx.TransportError as exc:
+            self._log_failure(request, exc, start)
+            raise self._connect_error(request, exc) from None
+        try:
+            self._log_response(request, response, start, body=False)
+            yield response
+        finally:
+            response.close()
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _backoff(self, attempt: int, retry_after: str | None) -> None:
+        delay = min(self.opts.backoff_max, self.opts.backoff * (2 ** (attempt - 1)))
+        delay = random.uniform(delay / 2, delay)  # jitter
+        if retry_after:
+            try:
+                delay = min(max(float(retry_after), 0.0), 30.0)
+            except ValueError:
+                pass
+        self.sleep(delay)
+
+    def _display_url(self, request: httpx.Request) -> str:
+        url = request.url.copy_with(username=None, password=None) if request.url.userinfo else request.url
+        return self.opts.redactor.text(str(url))
+
+    def _connect_error(self, request: httpx.Request, exc: Exception) -> errors.AvictlError:
+        where = f"{self.name} at {request.url.scheme}://{request.url.netloc.decode()}"
+        reason = self.opts.redactor.text(str(exc) or type(exc).__name__)
+        if isinstance(exc, httpx.TimeoutException):
+            return errors.ConnectError(f"cannot reach {where}: timed out ({type(exc).__name__})",
+                                       "raise --timeout or check the URL and network")
+        if "CERTIFICATE_VERIFY_FAILED" in reason or "certificate verify failed" in reason.lower() \
+                or isinstance(getattr(exc, "__context__", None), ssl.SSLCertVerificationError):
+            return errors.ConnectError(f"TLS verification failed for {where}: {reason}",
+                                       "pass the server's CA with --ca-bundle (or the ca_bundle setting); "
+                                       "--insecure skips verification")
+        return errors.ConnectError(f"cannot connect to {where}: {reason}", "check the URL in your profile "
+                                   "(avictl config show) and that the server is running")
+
+    def _log(self, line: str) -> None:
+        if self.opts.log:
+            self.opts.log(line)
+
+    def _log_request(self, request: httpx.Request) -> None:
+        if not self.opts.debug:
+            return
+        r = self.opts.redactor
+        self._log(f"> {request.method} {self._display_url(request)}")
+        for k, v in r.headers(request.headers.multi_items()):
+            self._log(f"> {k}: {v}")
+        body = request.content if not isinstance(request.stream, httpx.AsyncByteStream) else b""
+        if body:
+            self._log(f"> {r.body(body, request.headers.get('content-type', ''))}")
+
+    def _log_response(self, request: httpx.Request, response: httpx.Response, start: float, body: bool = True) -> None:
+        ms = (time.monotonic() - start) * 1000
+        if self.opts.verbose or self.opts.debug:
+            self._log(f"{request.method} {self._display_url(request)} → {response.status_code} ({ms:.0f} ms)")
+        if self.opts.debug:
+            r = self.opts.redactor
+            for k, v in r.headers(response.headers.multi_items()):
+                self._log(f"< {k}: {v}")
+            if body:
+                try:
+                    content = response.read()
+                except httpx.HTTPError:
+                    content = b""
+                if content:
+                    self._log(f"< {r.body(content, response.headers.get('content-type', ''))}")
+
+    def _log_failure(self, request: httpx.Request, exc: Exception, start: float) -> None:
+        if self.opts.verbose or self.opts.debug:
+            ms = (time.monotonic() - start) * 1000
+            self._log(f"{request.method} {self._display_url(request)} → {type(exc).__name__} ({ms:.0f} ms)")
+
+
+def decode_json(response: httpx.Response, what: str) -> Any:
+    """The JSON body of a reply, or an exit-1 error saying the reply was not JSON."""
+    try:
+        return response.json()
+    except ValueError:
+        ctype = response.headers.get("content-type", "?")
+        raise errors.RemoteError(f"{what}: unexpected reply (HTTP {response.status_code}, {ctype}, not JSON)",
+                                 status=None) from None
+
+
+def short_text(response: httpx.Response, limit: int = 200) -> str:
+    """A reply body fit for a one-line message: HTML pages become their title or just the status."""
+    ctype = response.headers.get("content-type", "")
+    try:
+        text = response.text
+    except (httpx.HTTPError, UnicodeDecodeError):
+        return ""
+    if "html" in ctype or text.lstrip().lower().startswith(("<!doctype", "<html")):
+        m = re.search(r"<title>(.*?)</title>", text, re.I | re.S)
+        return errors.one_line(m.group(1), limit) if m else ""
+    return errors.one_line(text, limit)
