@@ -1,0 +1,303 @@
+"""Profiles in a TOML file and the settings resolved from flags, environment and profile (SPEC.md §3).
+
+Precedence, highest first: command-line flag, environment variable, selected profile,
+built-in default. No secret is ever written to the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, NotFound, UsageError
+
+DEFAULT_PROFILE = "default"
+PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Key:
+    """One profile key: its name, the environment variables that set it, type and help."""
+
+    name: str
+    env: tuple[str, ...] = ()
+    kind: type = str
+    default: Any = None
+    help: str = ""
+
+
+KEYS: tuple[Key, ...] = (
+    Key("controller", ("AVI_CONTROLLER",), help="Avi Controller URL, e.g. https://avi.example.com"),
+    Key("username", ("AVI_USERNAME",), help="Avi Controller user name"),
+    Key("tenant", ("AVI_TENANT",), default="admin", help="Avi tenant"),
+    Key("api_version", ("AVI_API_VERSION", "AVI_VERSION"), help="X-Avi-Version to send (default: the controller's)"),
+    Key("ca_bundle", ("AVI_CA_BUNDLE",), help="CA bundle (PEM) to verify the controller's certificate"),
+    Key("insecure", ("AVICTL_INSECURE",), kind=bool, default=False, help="skip TLS verification (not recommended)"),
+    Key("password_command", (), help="command printing the controller password on its first line"),
+    Key("marathon", ("MARATHON_URL",), help="Marathon URL, e.g. http://master.mesos:8080"),
+    Key("marathon_username", ("MARATHON_USERNAME",), help="Marathon HTTP basic user"),
+    Key("marathon_ca_bundle", ("MARATHON_CA_BUNDLE",), help="CA bundle (PEM) for an HTTPS Marathon"),
+    Key("aws_profile", ("AWS_PROFILE",), help="AWS profile of the standard credential chain"),
+    Key("aws_region", ("AWS_REGION", "AWS_DEFAULT_REGION"), help="AWS region"),
+    Key("aws_endpoint_url", ("AWS_ENDPOINT_URL",), help="AWS endpoint URL (tests, the lab, private endpoints)"),
+    Key("elb", ("AVICTL_ELB",), help="default load balancer name"),
+    Key("timeout", ("AVICTL_TIMEOUT",), kind=float, default=30.0, help="per-request HTTP timeout in seconds"),
+)
+KEY_BY_NAME = {k.name: k for k in KEYS}
+SECRET_KEY_NAMES = frozenset({"password", "token", "secret", "marathon_password", "dcos_token", "authtoken"})
+
+
+@dataclass
+class Settings:
+    """Everything a command needs to reach the three systems, after precedence is applied."""
+
+    profile: str = DEFAULT_PROFILE
+    config_path: Path | None = None
+    controller: str | None = None
+    username: str | None = None
+    tenant: str = "admin"
+    api_version: str | None = None
+    ca_bundle: str | None = None
+    insecure: bool = False
+    password_command: str | None = None
+    marathon: str | None = None
+    marathon_username: str | None = None
+    marathon_ca_bundle: str | None = None
+    aws_profile: str | None = None
+    aws_region: str | None = None
+    aws_endpoint_url: str | None = None
+    elb: str | None = None
+    timeout: float = 30.0
+    sources: dict[str, str] = field(default_factory=dict)  # key -> "flag" | "env:NAME" | "profile" | "default"
+
+    def public(self) -> dict[str, Any]:
+        """The settings as shown by `config show` (no secrets exist here to hide)."""
+        return {k.name: getattr(self, k.name) for k in KEYS}
+
+
+def config_path() -> Path:
+    """$AVICTL_CONFIG, else $XDG_CONFIG_HOME/avictl/config.toml, else ~/.config/avictl/config.toml."""
+    explicit = os.environ.get("AVICTL_CONFIG")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "avictl" / "config.toml"
+
+
+def cache_dir() -> Path:
+    """Where session and completion caches live (0700)."""
+    explicit = os.environ.get("AVICTL_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    if os.environ.get("AVICTL_CONFIG"):
+        return Path(os.environ["AVICTL_CONFIG"]).expanduser().parent / "cache"
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "avictl"
+
+
+# -- the file -----------------------------------------------------------------------------
+
+
+@dataclass
+class ConfigFile:
+    path: Path
+    default_profile: str | None = None
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    exists: bool = False
+
+
+def load_file(path: Path | None = None) -> ConfigFile:
+    path = path or config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ConfigFile(path)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config file {path}: not UTF-8 text (byte {exc.start})",
+                          "fix or remove the file; `avictl config init` writes a new one") from None
+    except OSError as exc:
+        raise ConfigError(f"config file {path}: cannot read: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path}: {exc}", "fix the TOML syntax at that line") from None
+    cfg = ConfigFile(path, exists=True)
+    default = data.pop("default_profile", None)
+    if default is not None and not isinstance(default, str):
+        raise ConfigError(f"config file {path}, line {_line_of(text, 'default_profile')}: "
+                          "default_profile must be a string")
+    cfg.default_profile = default
+    profiles = data.pop("profiles", {})
+    if not isinstance(profiles, dict):
+        raise ConfigError(f"config file {path}, line {_line_of(text, 'profiles')}: [profiles] must be a table")
+    for name, values in profiles.items():
+        if not isinstance(values, dict):
+            raise ConfigError(f"config file {path}, line {_line_of(text, name)}: profile {name!r} must be a table")
+        cfg.profiles[name] = {k: _check_value(path, text, name, k, v) for k, v in values.items()}
+    for leftover in data:
+        raise ConfigError(f"config file {path}, line {_line_of(text, leftover)}: unknown top-level key {leftover!r}",
+                          "profiles go in [profiles.NAME] tables")
+    return cfg
+
+
+def _check_value(path: Path, text: str, profile: str, key: str, value: Any) -> Any:
+    where = f"config file {path}, line {_line_of(text, key)}"
+    if key.lower() in SECRET_KEY_NAMES:
+        raise ConfigError(f"{where}: {key!r} looks like a secret; secrets do not belong in the config file",
+                          "use AVI_PASSWORD, password_command or `avictl login` (OS keyring)")
+    spec = KEY_BY_NAME.get(key)
+    if spec is None:
+        raise ConfigError(f"{where}: unknown key {key!r} in profile {profile!r}",
+                          f"known keys: {', '.join(KEY_BY_NAME)}")
+    if spec.kind is bool and not isinstance(value, bool):
+        raise ConfigError(f"{where}: {key} must be true or false")
+    if spec.kind is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise ConfigError(f"{where}: {key} must be a positive number")
+        return float(value)
+    if spec.kind is str and not isinstance(value, str):
+        raise ConfigError(f"{where}: {key} must be a string")
+    return value
+
+
+def _line_of(text: str, key: str) -> int | str:
+    pattern = re.compile(rf"^\s*(\[+[^\]]*\b{re.escape(key)}\b[^\]]*\]+|\"?{re.escape(key)}\"?\s*=)", re.M)
+    m = pattern.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else "?"
+
+
+def dump_toml(cfg: ConfigFile) -> str:
+    lines = ["# avictl configuration: profiles of settings. No secrets are kept here.", ""]
+    if cfg.default_profile:
+        lines += [f"default_profile = {_toml_value(cfg.default_profile)}", ""]
+    for name in sorted(cfg.profiles):
+        lines.append(f"[profiles.{_toml_key(name)}]")
+        for key, value in cfg.profiles[name].items():
+            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return json.dumps(str(value)).replace("\x7f", "\\u007f")
+
+
+def save_file(cfg: ConfigFile) -> None:
+    """Write atomically with mode 0600 (directory 0700 when created)."""
+    path = cfg.path
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(dump_toml(cfg))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def validate_profile_name(name: str) -> str:
+    if not PROFILE_NAME.match(name or ""):
+        raise UsageError(f"invalid profile name {name!r}",
+                         "use letters, digits, '.', '_' or '-' (up to 64 characters)")
+    return name
+
+
+def parse_value(key: str, raw: str) -> Any:
+    """A `config set` / flag value converted to the key's type."""
+    spec = KEY_BY_NAME.get(key)
+    if spec is None:
+        if key.lower() in SECRET_KEY_NAMES:
+            raise UsageError(f"{key!r} is a secret and is never stored in the config file",
+                             "use `avictl login` (OS keyring), AVI_PASSWORD or password_command")
+        raise UsageError(f"unknown key {key!r}", f"known keys: {', '.join(KEY_BY_NAME)}")
+    if spec.kind is bool:
+        lowered = raw.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise UsageError(f"{key} must be true or false, not {raw!r}")
+    if spec.kind is float:
+        try:
+            value = float(raw)
+        except ValueError:
+            raise UsageError(f"{key} must be a number, not {raw!r}") from None
+        if not 0 < value <= 86400:
+            raise UsageError(f"{key} must be between 0 and 86400 seconds")
+        return value
+    if key in ("controller", "marathon", "aws_endpoint_url") and raw:
+        return validate_url(key, raw)
+    return raw
+
+
+def validate_url(key: str, raw: str) -> str:
+    if not re.match(r"^https?://[^\s/?#]+", raw):
+        raise UsageError(f"{key} must be an http(s) URL, not {raw!r}", "e.g. https://controller.example.com")
+    if re.match(r"^https?://[^/@]*:[^/@]*@", raw):
+        raise UsageError(f"{key} must not carry a password in the URL", "credentials go in the keyring or env")
+    return raw.rstrip("/")
+
+
+# -- resolution ---------------------------------------------------------------------------
+
+
+def selected_profile(flag: str | None, cfg: ConfigFile) -> tuple[str, str]:
+    """The profile name and where it came from."""
+    if flag:
+        return flag, "flag"
+    env = os.environ.get("AVICTL_PROFILE")
+    if env:
+        return env, "env:AVICTL_PROFILE"
+    if cfg.default_profile:
+        return cfg.default_profile, "file"
+    return DEFAULT_PROFILE, "default"
+
+
+def resolve(profile_flag: str | None = None, flags: dict[str, Any] | None = None,
+            cfg: ConfigFile | None = None, require_profile: bool = False) -> Settings:
+    """Settings for one invocation: flag > environment > profile > default."""
+    cfg = cfg or load_file()
+    name, origin = selected_profile(profile_flag, cfg)
+    if name not in cfg.profiles and (origin in ("flag", "env:AVICTL_PROFILE") or require_profile):
+        if cfg.profiles or origin != "default":
+            raise NotFound(f"profile {name!r} not found in {cfg.path}",
+                           f"known profiles: {', '.join(sorted(cfg.profiles)) or 'none'}; "
+                           f"create it with `avictl --profile {name} config init`")
+    values = cfg.profiles.get(name, {})
+    settings = Settings(profile=name, config_path=cfg.path)
+    for spec in KEYS:
+        value, source = spec.default, "default"
+        if spec.name in values:
+            value, source = values[spec.name], "profile"
+        for env_name in spec.env:
+            raw = os.environ.get(env_name)
+            if raw not in (None, ""):
+                try:
+                    value = parse_value(spec.name, raw)
+                except UsageError as exc:
+                    raise UsageError(f"environment variable {env_name}: {exc.message}") from None
+                source = f"env:{env_name}"
+                break
+        if flags and flags.get(spec.name) is not None:
+            value, source = flags[spec.name], "flag"
+        setattr(settings, spec.name, value)
+        settings.sources[spec.name] = source
+    return settings

@@ -1,0 +1,208 @@
+"""Where secrets come from (SPEC.md §3): never argv, never the config file.
+
+Controller password, first that answers: `--password-stdin` (login only) → AVI_PASSWORD →
+the profile's `password_command` → the OS keyring (service `avictl`, key
+`<profile>:<username>`) → a prompt when stdin is a TTY → exit 5 saying what to set.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from .config import Settings
+from .errors import AuthError, UsageError
+
+SERVICE = "avictl"
+KEYRING_TIMEOUT = 3.0
+PASSWORD_COMMAND_TIMEOUT = 15.0
+
+# Backends that never keep a secret safely or never work: skip them.
+_UNUSABLE = ("keyring.backends.fail", "keyring.backends.null", "keyring.backends.chainer")
+_PLAINTEXT = ("keyrings.alt.file.PlaintextKeyring", "PlaintextKeyring", "keyrings.alt.file")
+
+
+def keyring_key(settings: Settings, what: str = "") -> str:
+    return f"{settings.profile}:{what}{settings.username or ''}"
+
+
+def password_hint(settings: Settings) -> str:
+    return ("set AVI_PASSWORD, pipe it to `avictl login --password-stdin`, set password_command in the "
+            f"profile, or store it in the OS keyring with `avictl login` (profile {settings.profile!r})")
+
+
+def controller_password(settings: Settings, *, interactive: bool = True,
+                        warn: Callable[[str], None] | None = None) -> str:
+    """The controller password from the chain of SPEC.md §3, or AuthError (exit 5)."""
+    if not settings.username:
+        raise AuthError("no controller user name configured",
+                        "set AVI_USERNAME or `avictl config set username NAME`")
+    env = os.environ.get("AVI_PASSWORD")
+    if env:
+        return env
+    if settings.password_command:
+        return run_password_command(settings.password_command)
+    stored = keyring_get(keyring_key(settings), warn=warn)
+    if stored:
+        return stored
+    if interactive and stdin_is_tty():
+        import getpass
+
+        pw = getpass.getpass(f"Password for {settings.username} at {settings.controller}: ")
+        if pw:
+            return pw
+    raise AuthError(f"no password available for {settings.username!r}", password_hint(settings))
+
+
+def marathon_auth(settings: Settings, warn: Callable[[str], None] | None = None) -> tuple[str, ...] | None:
+    """('token', jwt) for DC/OS, ('basic', user, password), or None for an open Marathon."""
+    token = os.environ.get("DCOS_ACS_TOKEN")
+    if token:
+        return ("token", token)
+    user = settings.marathon_username
+    if not user:
+        return None
+    pw = os.environ.get("MARATHON_PASSWORD") or keyring_get(keyring_key(settings, "marathon:"), warn=warn)
+    if not pw:
+        raise AuthError(f"no Marathon password for {user!r}",
+                        "set MARATHON_PASSWORD, or DCOS_ACS_TOKEN for DC/OS")
+    return ("basic", user, pw)
+
+
+def run_password_command(command: str) -> str:
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        raise UsageError(f"password_command cannot be parsed: {exc}") from None
+    if not argv:
+        raise UsageError("password_command is empty")
+    try:
+        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              timeout=PASSWORD_COMMAND_TIMEOUT, check=False)
+    except FileNotFoundError:
+        raise AuthError(f"password_command: {argv[0]}: command not found") from None
+    except subprocess.TimeoutExpired:
+        raise AuthError(f"password_command did not finish within {PASSWORD_COMMAND_TIMEOUT:.0f} s") from None
+    first = proc.stdout.splitlines()[0] if proc.stdout else ""
+    if proc.returncode != 0 or not first:
+        # Its output may hold the secret: never show it.
+        raise AuthError(f"password_command failed (exit {proc.returncode}) or printed nothing",
+                        "run the command yourself to check it")
+    return first
+
+
+def stdin_is_tty() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, AttributeError):
+        return False
+
+
+# -- the OS keyring, guarded --------------------------------------------------------------
+
+
+def keyring_backend() -> tuple[Any, str | None]:
+    """(backend, None) when usable, else (None, why not). Never hangs, never picks plaintext silently."""
+    if os.environ.get("AVICTL_NO_KEYRING"):
+        return None, "disabled by AVICTL_NO_KEYRING"
+    result: dict[str, Any] = {}
+
+    def probe() -> None:
+        try:
+            import keyring
+
+            result["backend"] = keyring.get_keyring()
+        except Exception as exc:  # any backend failure means "no keyring"
+            result["error"] = f"{type(exc).__name__}: {exc}"
+
+    if not _with_timeout(probe):
+        return None, "the keyring did not answer (no D-Bus session?)"
+    if "error" in result:
+        return None, result["error"]
+    backend = result["backend"]
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    if name.startswith(_UNUSABLE) and not getattr(backend, "backends", None):
+        return None, "no keyring backend is available"
+    if any(p in name for p in _PLAINTEXT):
+        return None, f"the keyring backend {name} stores plaintext; refusing it"
+    if "SecretService" in name and not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        return None, "no D-Bus session for the Secret Service keyring"
+    return backend, None
+
+
+def _with_timeout(fn: Callable[[], None], timeout: float = KEYRING_TIMEOUT) -> bool:
+    """Run fn in a daemon thread; False if it did not finish in time (a hung keyring)."""
+    t = threading.Thread(target=fn, daemon=True, name="keyring")
+    t.start()
+    t.join(timeout)
+    return not t.is_alive()
+
+
+def keyring_get(key: str, warn: Callable[[str], None] | None = None) -> str | None:
+    backend, why = keyring_backend()
+    if backend is None:
+        return None
+    result: dict[str, Any] = {}
+
+    def get() -> None:
+        try:
+            result["value"] = backend.get_password(SERVICE, key)
+        except Exception as exc:
+            result["error"] = type(exc).__name__
+
+    if not _with_timeout(get):
+        if warn:
+            warn("the keyring did not answer within 3 s; skipping it")
+        return None
+    if "error" in result:
+        if warn:
+            warn(f"the keyring failed ({result['error']}); skipping it")
+        return None
+    return result.get("value")
+
+
+def keyring_set(key: str, secret: str) -> None:
+    backend, why = keyring_backend()
+    if backend is None:
+        raise AuthError(f"cannot store the password: {why}",
+                        "use AVI_PASSWORD or password_command instead")
+    result: dict[str, Any] = {}
+
+    def put() -> None:
+        try:
+            backend.set_password(SERVICE, key, secret)
+        except Exception as exc:
+            result["error"] = type(exc).__name__
+
+    if not _with_timeout(put) or "error" in result:
+        raise AuthError(f"cannot store the password in the keyring ({result.get('error', 'no answer')})",
+                        "use AVI_PASSWORD or password_command instead")
+
+
+def keyring_delete(key: str) -> bool:
+    backend, _ = keyring_backend()
+    if backend is None:
+        return False
+    result: dict[str, Any] = {}
+
+    def delete() -> None:
+        try:
+            backend.delete_password(SERVICE, key)
+            result["ok"] = True
+        except Exception:
+            result["ok"] = False
+
+    return _with_timeout(delete) and bool(result.get("ok"))
+
+
+def store_password(settings: Settings, password: str) -> None:
+    keyring_set(keyring_key(settings), password)
+
+
+def delete_password(settings: Settings) -> bool:
+    return keyring_delete(keyring_key(settings))
