@@ -1,0 +1,1 @@
+"""Fixtures of this area (owned by its issue)."""
