@@ -36,7 +36,7 @@ def password_hint(settings: Settings) -> str:
             f"profile, or store it in the OS keyring with `avictl login` (profile {settings.profile!r})")
 
 
-def controller_password(settings: Settings, *, interactive: bool = True,
+def controller_password(settings: Settings, *, interactive: bool = True, use_keyring: bool = True,
                         warn: Callable[[str], None] | None = None) -> str:
     """The controller password from the chain of SPEC.md §3, or AuthError (exit 5)."""
     if not settings.username:
@@ -47,7 +47,7 @@ def controller_password(settings: Settings, *, interactive: bool = True,
         return env
     if settings.password_command:
         return run_password_command(settings.password_command)
-    stored = keyring_get(keyring_key(settings), warn=warn)
+    stored = keyring_get(keyring_key(settings), warn=warn) if use_keyring else None
     if stored:
         return stored
     if interactive and stdin_is_tty():

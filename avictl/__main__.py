@@ -1,0 +1,24 @@
+"""Entry point: `avictl` and `python -m avictl`.
+
+`avictl --version` answers before typer is imported; everything else goes to the CLI.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["--version"]:
+        from . import __version__
+
+        sys.stdout.write(f"avictl {__version__}\n")
+        return 0
+    from .cli.main import run
+
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,292 @@
+"""`avictl config init|show|list|set|unset|use|path`: profiles in the TOML config file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from .. import errors
+from ._common import state
+
+app = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
+                  help="Manage profiles in the config file (TOML, mode 0600).")
+
+# Keys asked for by the interactive `config init`, in order.
+PROMPTED = ("controller", "username", "marathon", "aws_region", "elb")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="config")
+
+
+def _target_profile() -> tuple[Any, str]:
+    """The config file and the profile a `config` command acts on (it need not exist yet)."""
+    from ..config import load_file, selected_profile, validate_profile_name
+
+    cfg = load_file()
+    name, _ = selected_profile(state().opts.profile, cfg)
+    return cfg, validate_profile_name(name)
+
+
+@app.command("init")
+def init(
+    controller: str = typer.Option(None, "--controller", help="Avi Controller URL."),
+    username: str = typer.Option(None, "--username", help="Avi Controller user name."),
+    tenant: str = typer.Option(None, "--tenant", help="Avi tenant (default admin)."),
+    api_version: str = typer.Option(None, "--api-version", help="X-Avi-Version to send (default: the controller's)."),
+    ca_bundle: str = typer.Option(None, "--ca-bundle", help="CA bundle (PEM) for the controller."),
+    insecure: bool = typer.Option(None, "--insecure/--verify", help="Skip (or keep) TLS verification."),
+    password_command: str = typer.Option(None, "--password-command", help="Command printing the password."),
+    marathon: str = typer.Option(None, "--marathon", help="Marathon URL."),
+    marathon_username: str = typer.Option(None, "--marathon-username", help="Marathon HTTP basic user."),
+    marathon_ca_bundle: str = typer.Option(None, "--marathon-ca-bundle", help="CA bundle (PEM) for Marathon."),
+    aws_profile: str = typer.Option(None, "--aws-profile", help="AWS profile name."),
+    aws_region: str = typer.Option(None, "--aws-region", help="AWS region."),
+    aws_endpoint_url: str = typer.Option(None, "--aws-endpoint-url", help="AWS endpoint URL."),
+    elb: str = typer.Option(None, "--elb", help="Default load balancer name."),
+    timeout: str = typer.Option(None, "--timeout", help="Per-request HTTP timeout in seconds."),
+    from_stack: str = typer.Option(None, "--from-stack", metavar="STACK",
+                                   help="Fill URLs and the ELB from a CloudFormation stack's outputs."),
+    make_default: bool = typer.Option(None, "--default/--no-default",
+                                      help="Make it the default profile (default: when it is the first)."),
+    no_input: bool = typer.Option(False, "--no-input", help="Never prompt, even on a terminal."),
+) -> None:
+    """Create or update a profile (the one named by --profile, else "default").
+
+    On a terminal with no settings given, asks for the main ones; in scripts pass them as
+    flags. Existing keys not named on the command line are kept.
+
+    Examples:
+
+    \b
+      avictl config init                       # interactive
+      avictl --profile prod config init --controller https://avi.example.com \\
+          --username admin --marathon http://master.mesos:8080 --elb avi-mesos-PublicSlaveL
+      avictl --profile prod config init --from-stack dcos-prod --aws-region us-west-2
+    """
+    from ..config import KEYS, parse_value, save_file
+
+    st = state()
+    cfg, name = _target_profile()
+    given = {"controller": controller, "username": username, "tenant": tenant, "api_version": api_version,
+             "ca_bundle": ca_bundle, "insecure": insecure, "password_command": password_command,
+             "marathon": marathon, "marathon_username": marathon_username,
+             "marathon_ca_bundle": marathon_ca_bundle, "aws_profile": aws_profile, "aws_region": aws_region,
+             "aws_endpoint_url": aws_endpoint_url, "elb": elb, "timeout": timeout}
+    values: dict[str, Any] = {}
+    for key, raw in given.items():
+        if raw is None:
+            continue
+        values[key] = raw if isinstance(raw, bool) else parse_value(key, str(raw))
+    profile = dict(cfg.profiles.get(name, {}))
+    if from_stack:
+        # The stack is read with the AWS settings being written, so --aws-region etc. apply.
+        for key in ("aws_profile", "aws_region", "aws_endpoint_url"):
+            if key in values:
+                setattr(st.settings, key, values[key])
+        for key, value in stack_profile(from_stack).items():
+            values.setdefault(key, value)
+    if not values and not no_input and st.stdin_tty and st.stderr_tty:
+        values = _ask(profile)
+    elif not values and not from_stack:
+        raise errors.UsageError("nothing to write: give settings as flags (or run on a terminal to be asked)",
+                                "e.g. avictl config init --controller https://avi.example.com --username admin")
+    profile.update(values)
+    known = [k.name for k in KEYS]
+    cfg.profiles[name] = {k: profile[k] for k in known if k in profile}
+    if make_default or (make_default is None and not cfg.default_profile):
+        cfg.default_profile = name
+    save_file(cfg)
+    st.info(f"wrote profile {name!r} to {cfg.path}" + (" (default)" if cfg.default_profile == name else ""))
+
+
+def _ask(current: dict[str, Any]) -> dict[str, Any]:
+    """Interactive `config init`: one question per main key, current value as the default."""
+    from ..config import KEY_BY_NAME, parse_value
+
+    st = state()
+    values: dict[str, Any] = {}
+    for key in PROMPTED:
+        spec = KEY_BY_NAME[key]
+        default = current.get(key, "")
+        while True:
+            st.stderr.write(f"{spec.help} [{default}]: " if default else f"{spec.help}: ")
+            st.stderr.flush()
+            line = st.stdin.readline()
+            if not line:
+                raise errors.Interrupted("interrupted; nothing was written")
+            answer = line.strip()
+            if not answer:
+                break
+            try:
+                values[key] = parse_value(key, answer)
+                break
+            except errors.UsageError as exc:
+                st.info(f"  {exc.message}")
+    return values
+
+
+def stack_profile(stack_name: str) -> dict[str, Any]:
+    """Profile keys read from a CloudFormation stack's outputs (see avictl.aws.client)."""
+    from ..config import parse_value
+
+    stack = state().aws().stack(stack_name)
+    outputs = {o.get("OutputKey", "").lower(): o.get("OutputValue", "") for o in stack.get("Outputs") or []}
+    wanted = {
+        "marathon": ("marathonurl", "marathon", "masterurl"),
+        "controller": ("controllerurl", "avicontroller", "controller"),
+        "elb": ("publicslaveloadbalancer", "publicslaveelb", "elbname", "loadbalancer"),
+    }
+    found: dict[str, Any] = {}
+    for key, names in wanted.items():
+        for output_name in names:
+            if outputs.get(output_name):
+                found[key] = parse_value(key, outputs[output_name])
+                break
+    if not found:
+        raise errors.NotFound(f"stack {stack_name!r} has no outputs avictl knows",
+                              "expected outputs such as MarathonURL, ControllerURL, PublicSlaveLoadBalancer")
+    return found
+
+
+@app.command("show")
+def show(
+    sources: bool = typer.Option(False, "--sources", help="Show where each value comes from."),
+) -> None:
+    """Show the settings in effect for the selected profile (flags, environment, file, defaults).
+
+    Examples:
+
+    \b
+      avictl config show
+      avictl --profile prod config show --sources
+      avictl config show -o json
+    """
+    from ..output import Column
+
+    st = state()
+    s = st.settings
+    data = {"profile": s.profile, "config_file": str(s.config_path), **s.public()}
+    if st.out.format in ("json", "jsonl", "yaml") or st.opts.query:
+        st.out.show(data)
+        return
+    rows = [{"key": k, "value": v, "source": s.sources.get(k, "")} for k, v in data.items()]
+    cols = [Column("KEY", "key"), Column("VALUE", "value")]
+    if sources:
+        cols.append(Column("SOURCE", "source"))
+    st.out.list(rows, cols, name="key")
+
+
+@app.command("list")
+def list_profiles() -> None:
+    """List the profiles in the config file, the default one marked.
+
+    Examples:
+
+    \b
+      avictl config list
+      avictl config list -o name
+    """
+    from ..config import load_file
+    from ..output import Column
+
+    st = state()
+    cfg = load_file()
+    rows = [{"name": n, "default": n == cfg.default_profile, **p} for n, p in sorted(cfg.profiles.items())]
+    st.out.list(rows, [
+        Column("NAME", "name"),
+        Column("DEFAULT", lambda r: "*" if r["default"] else ""),
+        Column("CONTROLLER", "controller"),
+        Column("MARATHON", "marathon"),
+        Column("ELB", "elb"),
+        Column("AWS REGION", "aws_region", wide=True),
+        Column("USERNAME", "username", wide=True),
+    ])
+
+
+@app.command("set")
+def set_key(
+    key: str = typer.Argument(..., help="Profile key, e.g. controller, marathon, elb."),
+    value: str = typer.Argument(..., help="New value."),
+) -> None:
+    """Set one key of the selected profile (created if missing).
+
+    Examples:
+
+    \b
+      avictl config set elb avi-mesos-PublicSlaveL
+      avictl --profile prod config set controller https://avi.example.com
+    """
+    from ..config import parse_value, save_file
+
+    key = key.replace("-", "_")
+    parsed = parse_value(key, value)
+    cfg, name = _target_profile()
+    cfg.profiles.setdefault(name, {})[key] = parsed
+    if not cfg.default_profile:
+        cfg.default_profile = name
+    save_file(cfg)
+    state().info(f"{name}: {key} = {parsed}")
+
+
+@app.command("unset")
+def unset_key(key: str = typer.Argument(..., help="Profile key to remove.")) -> None:
+    """Remove one key from the selected profile (its built-in default applies again).
+
+    Examples:
+
+    \b
+      avictl config unset api_version
+    """
+    from ..config import KEY_BY_NAME, save_file
+
+    key = key.replace("-", "_")
+    if key not in KEY_BY_NAME:
+        raise errors.UsageError(f"unknown key {key!r}", f"known keys: {', '.join(KEY_BY_NAME)}")
+    cfg, name = _target_profile()
+    if name not in cfg.profiles:
+        raise errors.NotFound(f"profile {name!r} not found in {cfg.path}")
+    if cfg.profiles[name].pop(key, None) is None:
+        state().info(f"{name}: {key} was not set; no change")
+        return
+    save_file(cfg)
+    state().info(f"{name}: {key} removed")
+
+
+@app.command("use")
+def use(name: str = typer.Argument(..., help="Profile to make the default.")) -> None:
+    """Make a profile the default (default_profile in the file).
+
+    Examples:
+
+    \b
+      avictl config use prod
+    """
+    from ..config import load_file, save_file
+
+    cfg = load_file()
+    if name not in cfg.profiles:
+        raise errors.NotFound(f"profile {name!r} not found in {cfg.path}",
+                              f"known profiles: {', '.join(sorted(cfg.profiles)) or 'none'}")
+    if cfg.default_profile == name:
+        state().info(f"{name!r} is already the default profile; no change")
+        return
+    cfg.default_profile = name
+    save_file(cfg)
+    state().info(f"default profile is now {name!r}")
+
+
+@app.command("path")
+def path() -> None:
+    """Print the config file's path ($AVICTL_CONFIG, else $XDG_CONFIG_HOME/avictl/config.toml).
+
+    Examples:
+
+    \b
+      avictl config path
+      $EDITOR "$(avictl config path)"
+    """
+    from ..config import config_path
+
+    state().out.value(str(config_path()))

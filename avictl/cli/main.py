@@ -1,0 +1,284 @@
+"""The root command: global options, help sections, command registration and error mapping.
+
+Typer only. Command groups live in their own modules and register themselves; a module
+that is not importable (not built yet, or a broken optional install) is left out.
+"""
+
+from __future__ import annotations
+
+import importlib
+import signal
+import sys
+import traceback
+from typing import IO, Any
+
+import typer
+from typer._click import exceptions as click_exc
+from typer.core import TyperGroup
+
+from .. import __version__, errors
+from ._common import GlobalOptions, State, set_state
+
+# Help sections of the root command, in SPEC.md §2 order.
+SECTIONS: list[tuple[str, tuple[str, ...]]] = [
+    ("Setup", ("config", "login", "logout", "status")),
+    ("Marathon", ("app", "deployment")),
+    ("Avi Controller", ("vs", "pool", "cloud", "api")),
+    ("AWS", ("elb", "stack")),
+    ("Together", ("deploy",)),
+    ("Lab", ("lab",)),
+    ("Shell", ("completion",)),
+]
+
+# Command-group modules under avictl.cli, each with register(root).
+COMMAND_MODULES = ("config_cmd", "auth", "marathon_cmd", "avi_cmd", "aws_cmd", "deploy_cmd", "lab_cmd",
+                   "completion_cmd")
+
+ROOT_HELP = """Administer Avi Vantage with Mesos/Marathon (DC/OS) in AWS.
+
+Post Marathon apps, find their Avi virtual services and ports, point AWS load balancers
+at them, or do the whole procedure at once with `avictl deploy`.
+
+Examples:
+
+\b
+  avictl lab up          # local stand-ins, no cloud account needed
+  avictl deploy examples/Docker.json --elb avi-mesos-PublicSlaveL
+  avictl vs list -o wide
+  avictl elb retarget avi-mesos-PublicSlaveL --app /webapp --dry-run
+"""
+
+EPILOG = "Exit status: 0 ok, 1 failure, 2 bad input, 3 not found, 4 conflict, 5 auth, 6 cannot connect, " \
+         "7 wait timed out, 8 rolled back, 130 interrupted. See avictl(1)."
+
+
+class SectionedGroup(TyperGroup):
+    """Lists the root's commands under the headings of SPEC.md §2."""
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        commands = {name: cmd for name in self.list_commands(ctx)
+                    if (cmd := self.get_command(ctx, name)) is not None and not cmd.hidden}
+        if not commands:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in commands)
+        placed: set[str] = set()
+        for title, names in SECTIONS:
+            rows = [(n, commands[n].get_short_help_str(limit)) for n in names if n in commands]
+            placed.update(n for n, _ in rows)
+            if rows:
+                with formatter.section(f"{title} commands"):
+                    formatter.write_dl(rows)
+        rest = [(n, c.get_short_help_str(limit)) for n, c in commands.items() if n not in placed]
+        if rest:
+            with formatter.section("Other commands"):
+                formatter.write_dl(rest)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"avictl {__version__}")
+        raise typer.Exit()
+
+
+def root_callback(
+    profile: str = typer.Option(None, "--profile", "-p", metavar="NAME", help="Profile to use (env AVICTL_PROFILE)."),
+    output: str = typer.Option(None, "--output", "-o", metavar="FORMAT",
+                               help="table|wide|json|jsonl|tsv|name|yaml (default: table on a terminal, tsv piped)."),
+    query: str = typer.Option(None, "--query", metavar="JMESPATH", help="JMESPath applied to the JSON form."),
+    no_headers: bool = typer.Option(False, "--no-headers", help="Omit table headers."),
+    no_color: bool = typer.Option(False, "--no-color", help="No colour (also NO_COLOR)."),
+    timeout: float = typer.Option(None, "--timeout", metavar="SECONDS", help="Per-request HTTP timeout (default 30)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each HTTP request to stderr."),
+    debug: bool = typer.Option(False, "--debug", help="Log headers and bodies (secrets redacted) and tracebacks."),
+    ca_bundle: str = typer.Option(None, "--ca-bundle", metavar="PEM", help="CA bundle to verify TLS servers."),
+    insecure: bool = typer.Option(False, "--insecure", help="Skip TLS verification (warns every time)."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    from ..output import FORMATS
+
+    if output is not None and output not in FORMATS:
+        raise errors.UsageError(f"unknown output format {output!r}", f"choose one of: {', '.join(FORMATS)}")
+    if timeout is not None and not 0 < timeout <= 86400:
+        raise errors.UsageError(f"--timeout must be between 0 and 86400 seconds, not {timeout:g}")
+    if ca_bundle is not None:
+        import os
+
+        if not os.path.isfile(ca_bundle):
+            raise errors.UsageError(f"--ca-bundle {ca_bundle}: no such file")
+    from ._common import state
+
+    st = state()
+    st.opts = GlobalOptions(profile=profile, output=output, query=query, no_headers=no_headers, no_color=no_color,
+                            timeout=timeout, verbose=verbose, debug=debug, ca_bundle=ca_bundle, insecure=insecure)
+    if query is not None:
+        st.out.search({})  # fail on a bad expression before anything is sent
+
+
+def build_app() -> typer.Typer:
+    app = typer.Typer(name="avictl", cls=SectionedGroup, help=ROOT_HELP, epilog=EPILOG, rich_markup_mode=None,
+                      add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                      context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+    app.callback()(root_callback)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"avictl.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("avictl.cli."):
+                continue
+            raise
+        module.register(app)
+    return app
+
+
+_command: Any = None
+
+
+def root_command() -> Any:
+    """The click command tree (built once per process)."""
+    global _command
+    if _command is None:
+        _command = typer.main.get_command(build_app())
+    return _command
+
+
+# -- global options anywhere on the line --------------------------------------------------
+
+
+def _option_names(cmd: Any) -> dict[str, bool]:
+    """Option spelling → whether it takes a value."""
+    names: dict[str, bool] = {}
+    for p in cmd.params:
+        if getattr(p, "param_type_name", "") != "option" and not hasattr(p, "is_flag"):
+            continue
+        takes = not getattr(p, "is_flag", False) and not getattr(p, "count", False)
+        for spelling in [*p.opts, *p.secondary_opts]:
+            names[spelling] = takes
+    return names
+
+
+def hoist_global_options(root: Any, argv: list[str]) -> list[str]:
+    """Move root options written after the command to the front (`avictl vs list -o json`).
+
+    A leaf command's own option of the same name wins (`app wait --timeout` is a wait limit).
+    """
+    globals_ = _option_names(root)
+    cmd, i = root, 0
+    # Walk the root's own options and the command path.
+    while i < len(argv):
+        tok = argv[i]
+        if tok == "--":
+            return argv
+        if tok.startswith("-"):
+            name = tok.split("=", 1)[0]
+            own = _option_names(cmd)
+            i += 2 if (own.get(name) and "=" not in tok) else 1
+            continue
+        sub = cmd.get_command(None, tok) if hasattr(cmd, "get_command") and hasattr(cmd, "commands") else None
+        if sub is None:
+            break
+        cmd, i = sub, i + 1
+        if not hasattr(cmd, "commands"):
+            break
+    if cmd is root:
+        return argv
+    leaf = _option_names(cmd)
+    head, moved, rest = argv[:i], [], []
+    j = i
+    while j < len(argv):
+        tok = argv[j]
+        if tok == "--":
+            rest.extend(argv[j:])
+            break
+        name = tok.split("=", 1)[0] if tok.startswith("--") else tok
+        if tok.startswith("-") and name in leaf:
+            rest.append(tok)
+            if leaf[name] and "=" not in tok and j + 1 < len(argv):
+                rest.append(argv[j + 1])
+                j += 1
+        elif tok.startswith("-") and name in globals_ and name not in ("--help", "-h"):
+            moved.append(tok)
+            if globals_[name] and "=" not in tok and j + 1 < len(argv):
+                moved.append(argv[j + 1])
+                j += 1
+        else:
+            rest.append(tok)
+        j += 1
+    return moved + head + rest
+
+
+# -- running ------------------------------------------------------------------------------
+
+
+def _sigterm_as_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def run(argv: list[str] | None = None, *, stdin: IO[str] | None = None, stdout: IO[str] | None = None,
+        stderr: IO[str] | None = None) -> int:
+    """Run one avictl command line and return its exit code (never raises, never exits)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    st = State(stdout=stdout, stderr=stderr, stdin=stdin)
+    set_state(st)
+    debug = "--debug" in argv[: argv.index("--")] if "--" in argv else "--debug" in argv
+    old_term = None
+    try:
+        old_term = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+    except ValueError:  # not the main thread (in-process tests): SIGTERM keeps its default
+        pass
+    saved = sys.stdout, sys.stderr, sys.stdin
+    sys.stdout, sys.stderr = st.stdout, st.stderr
+    if stdin is not None:
+        sys.stdin = stdin
+    try:
+        root = root_command()
+        rv = root.main(hoist_global_options(root, argv), prog_name="avictl", standalone_mode=False)
+        code = rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
+        if code == errors.INTERRUPTED:
+            _print(st, "avictl: interrupted")
+        return code
+    except errors.AvictlError as exc:
+        if debug:
+            traceback.print_exc(file=st.stderr)
+        _print(st, st.redactor.text(errors.format_error(exc)))
+        return exc.exit_code
+    except click_exc.NoArgsIsHelpError as exc:
+        st.stdout.write((exc.ctx.get_help() if exc.ctx else "") + "\n")
+        return errors.OK
+    except click_exc.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx else "avictl"
+        _print(st, f"avictl: error: {errors.one_line(exc.format_message())}\nhint: see '{where} --help'")
+        return errors.USAGE
+    except click_exc.ClickException as exc:
+        _print(st, f"avictl: error: {errors.one_line(exc.format_message())}")
+        return exc.exit_code if exc.exit_code else errors.FAILURE
+    except click_exc.Abort:
+        _print(st, "avictl: interrupted")
+        return errors.INTERRUPTED
+    except KeyboardInterrupt:
+        _print(st, "avictl: interrupted")
+        return errors.INTERRUPTED
+    except BrokenPipeError:
+        return errors.FAILURE
+    except Exception as exc:  # a bug: one line unless --debug
+        if debug:
+            traceback.print_exc(file=st.stderr)
+        _print(st, st.redactor.text(errors.format_error(exc)))
+        return errors.FAILURE
+    finally:
+        st.close()
+        try:
+            st.stdout.flush()
+        except (BrokenPipeError, ValueError):
+            pass
+        sys.stdout, sys.stderr, sys.stdin = saved
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
+        set_state(None)
+
+
+def _print(st: State, text: str) -> None:
+    try:
+        st.stderr.write(text.rstrip("\n") + "\n")
+        st.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        pass

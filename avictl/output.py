@@ -1,0 +1,295 @@
+"""Every way avictl prints data (SPEC.md §4): table, wide, json, jsonl, tsv, name, yaml, and --query.
+
+Commands hand in plain dicts (the JSON form of each object) plus the columns to show;
+this module alone decides how they look. Data goes to stdout; nothing here writes to
+stderr. tabulate and jmespath are imported only when a table or a query needs them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import IO, Any
+
+FORMATS = ("table", "wide", "json", "jsonl", "tsv", "name", "yaml")
+
+_ANSI = {"green": "32", "red": "31", "yellow": "33", "blue": "34", "magenta": "35", "cyan": "36",
+         "dim": "2", "bold": "1"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a listing: a dotted key path into the item, or a function of the item."""
+
+    header: str
+    value: str | Callable[[dict], Any]
+    wide: bool = False  # shown only with -o wide
+    color: Callable[[Any], str | None] | None = None
+
+    def get(self, item: dict) -> Any:
+        if callable(self.value):
+            return self.value(item)
+        return dig(item, self.value)
+
+
+def dig(item: Any, path: str) -> Any:
+    """item["a"]["b"] for "a.b"; None when any step is missing."""
+    for part in path.split("."):
+        if isinstance(item, dict):
+            item = item.get(part)
+        elif isinstance(item, list) and part.isdigit() and int(part) < len(item):
+            item = item[int(part)]
+        else:
+            return None
+    return item
+
+
+def is_tty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def color_wanted(stream: IO[str], no_color: bool = False) -> bool:
+    """Colour only on a terminal, and never with --no-color, NO_COLOR or TERM=dumb."""
+    if no_color or "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb":
+        return False
+    return is_tty(stream)
+
+
+def cell_text(value: Any) -> str:
+    """How one value looks in a table or tsv cell."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ",".join(cell_text(v) for v in value) or "-"
+    if isinstance(value, dict):
+        return json.dumps(value, separators=(",", ":"), sort_keys=True)
+    return " ".join(str(value).split()) if isinstance(value, str) else str(value)
+
+
+class Printer:
+    """Renders objects in the chosen format; one per invocation."""
+
+    def __init__(self, fmt: str | None = None, *, query: str | None = None, no_headers: bool = False,
+                 no_color: bool = False, stream: IO[str] | None = None):
+        self.stream = stream or sys.stdout
+        self.tty = is_tty(self.stream)
+        self.format = fmt or ("table" if self.tty else "tsv")
+        self.query = query
+        self.headers = not no_headers
+        self.color = color_wanted(self.stream, no_color) and self.format in ("table", "wide")
+
+    # -- public -----------------------------------------------------------------------------
+
+    def list(self, items: Iterable[dict], columns: list[Column], name: str | Callable[[dict], Any] = "name") -> int:
+        """Print a collection; streams for jsonl, tsv, name and json. Returns the number of items."""
+        if self.query:
+            items = list(items)
+            self._print_query(items)
+            return len(items)
+        fmt = self.format
+        count = 0
+        if fmt == "json":
+            self._write("[")
+            for item in items:
+                self._write(("," if count else "") + "\n" + _indent(json.dumps(item, indent=2, default=str)))
+                count += 1
+            self._write("\n]\n" if count else "]\n")
+        elif fmt == "jsonl":
+            for item in items:
+                self._write(json.dumps(item, separators=(",", ":"), default=str) + "\n")
+                self.stream.flush()
+                count += 1
+        elif fmt == "yaml":
+            for item in items:
+                self._write(to_yaml([item]))
+                count += 1
+        elif fmt == "name":
+            for item in items:
+                value = name(item) if callable(name) else dig(item, name)
+                self._write(f"{cell_text(value)}\n")
+                count += 1
+        elif fmt == "tsv":
+            cols = [c for c in columns if not c.wide]
+            if self.headers and self.tty:
+                self._write("\t".join(c.header for c in cols) + "\n")
+            for item in items:
+                self._write("\t".join(cell_text(c.get(item)).replace("\t", " ") for c in cols) + "\n")
+                self.stream.flush()
+                count += 1
+        else:
+            rows = list(items)
+            count = len(rows)
+            cols = [c for c in columns if fmt == "wide" or not c.wide]
+            self._write_table(rows, cols)
+        return count
+
+    def show(self, obj: dict, fields: list[tuple[str, str | Callable[[dict], Any]]] | None = None) -> None:
+        """Print one object: key/value lines for people, the object itself for json/jsonl/yaml."""
+        if self.query:
+            self._print_query(obj)
+            return
+        fmt = self.format
+        if fmt == "json":
+            self._write(json.dumps(obj, indent=2, default=str) + "\n")
+        elif fmt == "jsonl":
+            self._write(json.dumps(obj, separators=(",", ":"), default=str) + "\n")
+        elif fmt == "yaml":
+            self._write(to_yaml(obj))
+        elif fmt == "name":
+            self._write(f"{cell_text(obj.get('name', obj.get('id')))}\n")
+        else:
+            pairs = [(label, Column(label, getter).get(obj)) for label, getter in fields] if fields else \
+                [(k, v) for k, v in obj.items()]
+            width = max((len(label) for label, _ in pairs), default=0) + 1
+            sep = "\t" if fmt == "tsv" else None
+            for label, value in pairs:
+                if sep:
+                    self._write(f"{label}\t{cell_text(value)}\n")
+                else:
+                    self._write(f"{(label + ':').ljust(width)} {cell_text(value)}\n")
+
+    def value(self, value: Any) -> None:
+        """A bare value (a port, a URL) for `$(avictl ...)`; JSON with -o json/jsonl."""
+        if self.format in ("json", "jsonl"):
+            self._write(json.dumps(value, default=str) + "\n")
+        else:
+            self._write(f"{'' if value is None else value}\n")
+
+    def json(self, obj: Any) -> None:
+        """Always JSON (for `api`), after --query."""
+        if self.query:
+            obj = self.search(obj)
+        compact = self.format == "jsonl"
+        self._write(json.dumps(obj, indent=None if compact else 2, separators=(",", ":") if compact else None,
+                               default=str) + "\n")
+
+    def search(self, data: Any) -> Any:
+        import jmespath
+        from jmespath.exceptions import JMESPathError
+
+        from .errors import UsageError
+
+        try:
+            return jmespath.search(self.query, data)
+        except JMESPathError as exc:
+            raise UsageError(f"invalid --query expression: {' '.join(str(exc).split())}") from None
+
+    # -- rendering --------------------------------------------------------------------------
+
+    def _print_query(self, data: Any) -> None:
+        result = self.search(data)
+        fmt = self.format
+        if fmt in ("json", "yaml") or isinstance(result, dict) or (
+                isinstance(result, list) and any(isinstance(r, (dict, list)) for r in result)):
+            if fmt == "jsonl" and isinstance(result, list):
+                for r in result:
+                    self._write(json.dumps(r, separators=(",", ":"), default=str) + "\n")
+            elif fmt == "yaml":
+                self._write(to_yaml(result))
+            else:
+                self._write(json.dumps(result, indent=2, default=str) + "\n")
+        elif isinstance(result, list):
+            for r in result:
+                self._write(f"{cell_text(r)}\n")
+        elif result is not None:
+            self._write(f"{cell_text(result)}\n")
+
+    def _write_table(self, rows: list[dict], cols: list[Column]) -> None:
+        if not rows:
+            return
+        from tabulate import tabulate
+
+        raw = [[c.get(item) for c in cols] for item in rows]
+        text = [[cell_text(v) for v in r] for r in raw]
+        if self.tty:
+            text = _fit(text, [c.header for c in cols], shutil.get_terminal_size((120, 24)).columns)
+        if self.color:
+            for r_idx, r in enumerate(raw):
+                for c_idx, c in enumerate(cols):
+                    style = c.color(r[c_idx]) if c.color else None
+                    if style in _ANSI:
+                        text[r_idx][c_idx] = f"\x1b[{_ANSI[style]}m{text[r_idx][c_idx]}\x1b[0m"
+        headers = [c.header for c in cols] if self.headers else ()
+        table = tabulate(text, headers=headers, tablefmt="plain", disable_numparse=True)
+        self._write(table + "\n")
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+def _fit(rows: list[list[str]], headers: list[str], width: int) -> list[list[str]]:
+    """Shorten the widest columns with an ellipsis until the table fits the terminal."""
+    ncols = len(headers)
+    widths = [max([len(headers[i])] + [len(r[i]) for r in rows]) for i in range(ncols)]
+    budget = width - 2 * (ncols - 1)
+    while sum(widths) > budget:
+        i = max(range(ncols), key=lambda k: widths[k])
+        floor = max(len(headers[i]), 8)
+        if widths[i] <= floor:
+            break
+        widths[i] = max(floor, widths[i] - (sum(widths) - budget))
+    return [[v if len(v) <= widths[i] else v[: max(1, widths[i] - 1)] + "…" for i, v in enumerate(r)] for r in rows]
+
+
+def to_yaml(data: Any, indent: int = 0) -> str:
+    """A small YAML emitter for JSON-like data (no dependency for an optional format)."""
+    pad = "  " * indent
+    if isinstance(data, dict):
+        if not data:
+            return pad + "{}\n"
+        out = []
+        for k, v in data.items():
+            if isinstance(v, (dict, list)) and v:
+                out.append(f"{pad}{_yaml_scalar(str(k))}:\n{to_yaml(v, indent + 1)}")
+            else:
+                out.append(f"{pad}{_yaml_scalar(str(k))}: {_yaml_scalar(v)}\n")
+        return "".join(out)
+    if isinstance(data, list):
+        if not data:
+            return pad + "[]\n"
+        out = []
+        for v in data:
+            if isinstance(v, (dict, list)) and v:
+                body = to_yaml(v, indent + 1)
+                out.append(f"{pad}- {body.lstrip()}")
+            else:
+                out.append(f"{pad}- {_yaml_scalar(v)}\n")
+        return "".join(out)
+    return f"{pad}{_yaml_scalar(data)}\n"
+
+
+def _yaml_scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (dict, list)):
+        return "{}" if isinstance(value, dict) else "[]"
+    text = str(value)
+    if text == "" or not all(ch.isalnum() or ch in "-_./:@" for ch in text) or text.lower() in (
+            "true", "false", "null", "yes", "no", "on", "off", "~") or text[0] in "-:@" or _numeric(text):
+        return json.dumps(text)
+    return text
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
