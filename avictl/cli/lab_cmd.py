@@ -1,0 +1,126 @@
+"""`avictl lab up|down|status|password`: local stand-ins of Marathon, the Avi Controller and AWS."""
+
+from __future__ import annotations
+
+import typer
+
+from .. import errors
+from ._common import state
+
+app = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
+                  help="Run local stand-ins of Marathon, the Avi Controller and AWS (no cloud needed).")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="lab")
+
+
+@app.command("up")
+def up(
+    marathon_version: str = typer.Option("1.5.0", "--marathon-version", help="Marathon flavour: 0.9.0, 1.4.0, 1.5.0."),
+    avi_version: str = typer.Option("22.1.3", "--avi-version", help="Controller version: 17.2, 18.2, 20.1, 22.1."),
+    deploy_seconds: float = typer.Option(2.0, "--deploy-seconds", min=0.1, max=120,
+                                         help="How long a Marathon deployment takes."),
+) -> None:
+    """Start the lab in the background on 127.0.0.1 and write a `lab` profile.
+
+    Starts a Marathon stand-in, an Avi Controller stand-in over HTTPS (its CA is written
+    next to the config file) whose Mesos cloud syncs Marathon apps into virtual services,
+    and moto's server with a VPC, two public agents, the classic ELB avi-mesos-PublicSlaveL
+    and a CloudFormation stack. Running it again reports the running lab.
+
+    Examples:
+
+    \b
+      avictl lab up
+      avictl deploy examples/Docker.json --elb avi-mesos-PublicSlaveL
+      avictl lab down
+    """
+    from ..config import load_file, save_file
+    from ..lab import runner
+
+    st = state()
+    if st.progress_enabled:
+        st.info("starting the lab (Marathon, Avi Controller, AWS via moto) ...")
+    lab, started = runner.up(marathon_version=marathon_version, avi_version=avi_version,
+                             deploy_seconds=deploy_seconds)
+    cfg = load_file()
+    cfg.profiles[runner.PROFILE] = runner.profile_values(lab)
+    made_default = False
+    if not cfg.default_profile or cfg.default_profile not in cfg.profiles:
+        cfg.default_profile = runner.PROFILE
+        made_default = True
+    save_file(cfg)
+    verb = "started" if started else "already running"
+    st.info(f"lab {verb} (pid {lab['pid']}); profile 'lab' written to {cfg.path}"
+            + (" and made the default" if made_default else ""))
+    _print_state(lab)
+    use = "" if cfg.default_profile == runner.PROFILE else "--profile lab "
+    st.info("\nnext:\n"
+            f"  avictl {use}status\n"
+            f"  avictl {use}deploy examples/Docker.json --elb {lab['elb']}\n"
+            f"  avictl {use}vs list\n"
+            "  avictl lab down")
+
+
+@app.command("down")
+def down() -> None:
+    """Stop every process the lab started and remove its state and its profile.
+
+    Examples:
+
+    \b
+      avictl lab down
+    """
+    from ..config import load_file, save_file
+    from ..lab import runner
+
+    st = state()
+    stopped = runner.down()
+    cfg = load_file()
+    if cfg.profiles.pop(runner.PROFILE, None) is not None:
+        if cfg.default_profile == runner.PROFILE:
+            cfg.default_profile = next(iter(sorted(cfg.profiles)), None)
+        save_file(cfg)
+    if stopped:
+        st.info(f"lab stopped (pid {stopped.get('pid')}); its state and the 'lab' profile are removed")
+    else:
+        st.info("the lab is not running; nothing to stop")
+
+
+@app.command("status")
+def status() -> None:
+    """Show whether the lab runs, its PID and URLs; exit 3 when it is not running.
+
+    Examples:
+
+    \b
+      avictl lab status
+      avictl lab status -o json
+    """
+    from ..lab import runner
+
+    lab = runner.running()
+    if not lab:
+        raise errors.NotFound("the lab is not running", "start it with `avictl lab up`")
+    _print_state(lab)
+
+
+def _print_state(lab: dict) -> None:
+    public = {k: lab[k] for k in ("pid", "marathon_url", "marathon_version", "controller_url", "avi_version",
+                                  "username", "ca_bundle", "aws_endpoint_url", "aws_region", "elb", "stack")}
+    state().out.show(public)
+
+
+@app.command("password", hidden=True)
+def password() -> None:
+    """Print the running lab's controller password (the lab profile's password_command).
+
+    Examples:
+
+    \b
+      avictl lab password
+    """
+    from ..lab import runner
+
+    state().out.value(runner.password())
