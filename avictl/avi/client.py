@@ -1,0 +1,404 @@
+"""The Avi Controller client: virtual services, pools, clouds, raw calls. Never prints.
+
+Listing at scale (SPEC.md §6): the first page is read with `page_size=200`; once its `count`
+is known the remaining pages are fetched concurrently (at most `concurrency` in flight) and
+handed out in order as they arrive, so output streams and memory stays bounded by the pages
+in flight. Oper state comes inline (`join_subresources=runtime`); on 20.1+ the VIPs of a page
+come from one bulk `vsvip` read per page (`uuid=a,b,...`), never one request per VS.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+import re
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from .. import errors
+from ..http import HttpOptions
+from . import mesos
+from .session import Session, cache_file_for
+from .vip import addresses_of_vips, inline_addresses, ref_name, ref_uuid
+
+PAGE_SIZE = 200
+CONCURRENCY = 8
+UUID_CHUNK = 100  # uuids per bulk read, keeping the URL well under 8 KiB
+STATES = {"up": "OPER_UP", "down": "OPER_DOWN", "disabled": "OPER_DISABLED", "initializing": "OPER_INITIALIZING",
+          "unavailable": "OPER_UNAVAILABLE", "partitioned": "OPER_PARTITIONED", "inactive": "OPER_INACTIVE"}
+
+
+class AviClient:
+    """What the `vs`, `pool`, `cloud`, `api`, `login` and `status` commands need from a controller."""
+
+    def __init__(self, session: Session, *, page_size: int = PAGE_SIZE, concurrency: int = CONCURRENCY):
+        self.session = session
+        self.page_size = page_size
+        self.concurrency = max(1, concurrency)
+        self.known_apps: dict[str, str] | None = None  # VS name → Marathon app id, when Marathon is known
+
+    @classmethod
+    def from_settings(cls, settings: Any, opts: HttpOptions | None = None, *, interactive: bool = True,
+                      use_cache: bool = True) -> AviClient:
+        import os
+
+        from .. import config, credentials
+
+        if not settings.controller:
+            raise errors.UsageError("no controller URL configured",
+                                    "set AVI_CONTROLLER, or `avictl config set controller https://HOST`")
+        opts = opts or HttpOptions(timeout=settings.timeout, verify=not settings.insecure,
+                                   ca_bundle=settings.ca_bundle)
+        token = os.environ.get("AVI_AUTHTOKEN") or None
+
+        def password() -> str:
+            return credentials.controller_password(settings, interactive=interactive)
+
+        cache = cache_file_for(config.cache_dir(), settings.controller, settings.username) if use_cache else None
+        session = Session(settings.controller, opts, username=settings.username, password=password, token=token,
+                          tenant=settings.tenant or "admin", api_version=settings.api_version, cache_file=cache,
+                          max_connections=CONCURRENCY + 2)
+        return cls(session)
+
+    # -- session ----------------------------------------------------------------------------
+
+    def login(self) -> dict[str, Any]:
+        return self.session.login()
+
+    def logout(self) -> bool:
+        return self.session.logout()
+
+    @property
+    def version(self) -> str:
+        """The controller's version (logging in if needed)."""
+        self.session.ensure()
+        return self.session.controller_version or self.session.api_version or ""
+
+    def user_token(self, hours: float) -> str:
+        return self.session.user_token(hours)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def request(self, method: str, path: str, *, params: Any = None, json_body: Any = None,
+                content: bytes | None = None, tenant: str | None = None) -> Any:
+        """A raw authenticated call (`avictl api`): path relative to the controller (`/api/...`)."""
+        if not path.startswith("/"):
+            path = "/" + path
+        if not (path.startswith("/api/") or path in ("/api", "/logout", "/login")):
+            path = "/api" + path
+        if path == "/login":
+            return self.login()
+        return self.session.request(method, path, params=params, json_body=json_body, content=content, tenant=tenant)
+
+    # -- paging -----------------------------------------------------------------------------
+
+    def pages(self, path: str, params: dict[str, Any] | None = None, *, tenant: str | None = None,
+              transform: Callable[[list[dict[str, Any]]], list[Any]] | None = None) -> Iterator[list[Any]]:
+        """The pages of a collection, in order; pages after the first are fetched concurrently."""
+        base = dict(params or {})
+        base["page_size"] = self.page_size
+
+        def fetch(page: int) -> tuple[list[Any], int]:
+            data = self.session.request("GET", path, params={**base, "page": page}, tenant=tenant)
+            if not isinstance(data, dict) or "results" not in data:
+                raise errors.RemoteError(f"GET {path}: unexpected reply (no results)")
+            results = data["results"]
+            return (transform(results) if transform else results), int(data.get("count") or 0)
+
+        first, count = fetch(1)
+        yield first
+        total_pages = math.ceil(count / self.page_size) if count else 1
+        if total_pages <= 1:
+            return
+        pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="avi-page")
+        pending: dict[int, Future] = {}
+        try:
+            next_page = 2
+            for page in range(2, total_pages + 1):
+                while next_page <= total_pages and len(pending) < self.concurrency:
+                    pending[next_page] = pool.submit(fetch, next_page)
+                    next_page += 1
+                results, _ = pending.pop(page).result()
+                yield results
+        finally:
+            for fut in pending.values():
+                fut.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def iter_objects(self, otype: str, params: dict[str, Any] | None = None, *, tenant: str | None = None,
+                     transform: Callable[[list[dict[str, Any]]], list[Any]] | None = None) -> Iterator[Any]:
+        for page in self.pages(f"/api/{otype}", params, tenant=tenant, transform=transform):
+            yield from page
+
+    # -- virtual services -------------------------------------------------------------------
+
+    def list_virtualservices(self, *, name: str | None = None, cloud: str | None = None,
+                             state: str | None = None, tenant: str | None = None,
+                             all_tenants: bool = False) -> Iterator[dict[str, Any]]:
+        """Summaries of the virtual services (see `summarize_vs`), streamed page by page."""
+        params: dict[str, Any] = {"include_name": "true", "join_subresources": "runtime"}
+        glob = name
+        if name:
+            if not re.search(r"[*?\[]", name):
+                params["name"] = name
+                glob = None
+            else:
+                literal = max(re.split(r"[*?\[\]]+", name), key=len)
+                if literal:
+                    params["name.contains"] = literal
+        if cloud:
+            params["cloud_ref.name"] = cloud
+        wanted_state = normalize_state(state) if state else None
+        tenant_header = "*" if all_tenants else tenant
+
+        def transform(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            vips = self._vips_for(results, tenant_header)
+            out = []
+            for vs in results:
+                item = self.summarize_vs(vs, vips)
+                if glob and not fnmatch.fnmatchcase(item["name"], glob):
+                    continue
+                if wanted_state and item["state"] != wanted_state:
+                    continue
+                out.append(item)
+            return out
+
+        yield from self.iter_objects("virtualservice", params, tenant=tenant_header, transform=transform)
+
+    def _vips_for(self, results: list[dict[str, Any]], tenant: str | None) -> dict[str, list[str]]:
+        """VIPs of the 20.1+ VSs of one page, read in bulk from /api/vsvip."""
+        needed = [u for u in (ref_uuid(vs.get("vsvip_ref")) for vs in results if inline_addresses(vs) is None) if u]
+        found: dict[str, list[str]] = {}
+        for i in range(0, len(needed), UUID_CHUNK):
+            chunk = needed[i:i + UUID_CHUNK]
+            data = self.session.request("GET", "/api/vsvip", tenant=tenant, params={
+                "uuid": ",".join(chunk), "fields": "vip,name", "page_size": PAGE_SIZE})
+            for vsvip in (data or {}).get("results", []):
+                found[vsvip.get("uuid", "")] = addresses_of_vips(vsvip.get("vip"))
+        return found
+
+    def summarize_vs(self, vs: dict[str, Any], vsvips: dict[str, list[str]] | None = None) -> dict[str, Any]:
+        """The plain object `vs list` prints: name, VIPs, services, state, pool, app, cloud."""
+        vips = inline_addresses(vs)
+        if vips is None:
+            vips = (vsvips or {}).get(ref_uuid(vs.get("vsvip_ref")) or "", [])
+        pool_ref = vs.get("pool_ref") or vs.get("pool_group_ref")
+        services = [{"port": s.get("port"), "port_range_end": s.get("port_range_end") or s.get("port"),
+                     "enable_ssl": bool(s.get("enable_ssl"))} for s in vs.get("services") or []]
+        return {
+            "name": vs.get("name"),
+            "uuid": vs.get("uuid"),
+            "vips": vips,
+            "services": services,
+            "state": self.vs_oper_state(vs),
+            "enabled": vs.get("enabled", True),
+            "pool": ref_name(pool_ref) or ref_uuid(pool_ref),
+            "app": mesos.app_id_for_vs(vs, self.known_apps),
+            "cloud": ref_name(vs.get("cloud_ref")) or ref_uuid(vs.get("cloud_ref")),
+            "tenant": ref_name(vs.get("tenant_ref")) or ref_uuid(vs.get("tenant_ref")),
+            "east_west": bool(vs.get("east_west_placement")),
+        }
+
+    @staticmethod
+    def vs_oper_state(vs: dict[str, Any]) -> str:
+        """OPER_UP, OPER_DOWN, ... from a VS read with runtime joined (or a summary)."""
+        if isinstance(vs.get("state"), str):
+            return vs["state"]
+        runtime = vs.get("runtime")
+        if isinstance(runtime, list) and runtime:
+            runtime = runtime[0]
+        state = ((runtime or {}).get("oper_status") or {}).get("state") if isinstance(runtime, dict) else None
+        if state:
+            return state
+        if vs.get("enabled") is False:
+            return "OPER_DISABLED"
+        return "OPER_UNKNOWN"
+
+    def _vs_by(self, params: dict[str, Any], tenant: str | None = None) -> dict[str, Any] | None:
+        data = self.session.request("GET", "/api/virtualservice", tenant=tenant, params={
+            **params, "include_name": "true", "join_subresources": "runtime"})
+        results = (data or {}).get("results") or []
+        return results[0] if results else None
+
+    def get_virtualservice(self, name_or_uuid: str, *, tenant: str | None = None) -> dict[str, Any]:
+        """The raw VS by name, uuid or Marathon app id (`/group/app`); NotFound (exit 3) if none."""
+        if mesos.looks_like_app_id(name_or_uuid):
+            vs = self._vs_for_app_raw(name_or_uuid, tenant)
+            if vs is None:
+                raise self._no_vs_for_app(name_or_uuid)
+            return vs
+        if name_or_uuid.startswith("virtualservice-"):
+            vs = self._vs_by({"uuid": name_or_uuid}, tenant)
+        else:
+            vs = self._vs_by({"name": name_or_uuid}, tenant)
+        if vs is None:
+            raise errors.NotFound(f"virtual service {name_or_uuid!r} not found",
+                                  "list them with `avictl vs list` (wrong tenant? try --all-tenants)")
+        return vs
+
+    def describe_virtualservice(self, name_or_uuid: str, *, tenant: str | None = None) -> dict[str, Any]:
+        """`vs show`: the summary plus services, VIP details and pool members with health."""
+        vs = self.get_virtualservice(name_or_uuid, tenant=tenant)
+        vips = self._vips_for([vs], tenant)
+        item = self.summarize_vs(vs, vips)
+        pool_uuid = ref_uuid(vs.get("pool_ref"))
+        members: list[dict[str, Any]] = []
+        if pool_uuid and pool_uuid.startswith("pool-"):
+            members = self.pool_members(pool_uuid, tenant=tenant)
+        item["members"] = members
+        item["config"] = vs
+        return item
+
+    def _vs_for_app_raw(self, app_id: str, tenant: str | None = None) -> dict[str, Any] | None:
+        for name in mesos.candidate_vs_names(app_id):
+            vs = self._vs_by({"name": name}, tenant)
+            if vs is not None:
+                return vs
+        return None
+
+    def vs_for_app(self, app_id: str, *, tenant: str | None = None) -> dict[str, Any] | None:
+        """The summary of the VS the Mesos integration made for a Marathon app, or None (not yet)."""
+        vs = self._vs_for_app_raw(app_id, tenant)
+        if vs is None:
+            return None
+        self.known_apps = {**(self.known_apps or {}), vs.get("name", ""): mesos.normalize_app_id(app_id)}
+        return self.summarize_vs(vs, self._vips_for([vs], tenant))
+
+    def _no_vs_for_app(self, app_id: str) -> errors.NotFound:
+        name = mesos.vs_name_for_app(app_id)
+        return errors.NotFound(f"no virtual service for app {mesos.normalize_app_id(app_id)} yet "
+                               f"(expected one named {name!r})",
+                               "the controller creates it once Marathon has deployed the app and its Mesos cloud "
+                               "has synced; check `avictl app show` and `avictl cloud list`")
+
+    def vs_port_for_app(self, app_or_vs: str, ssl: bool = False, *, tenant: str | None = None) -> int:
+        """The first (SSL if `ssl`) service port of the app's or the named VS; NotFound (exit 3) if none."""
+        if mesos.looks_like_app_id(app_or_vs):
+            summary = self.vs_for_app(app_or_vs, tenant=tenant)
+            if summary is None:
+                raise self._no_vs_for_app(app_or_vs)
+        else:
+            summary = self.summarize_vs(self.get_virtualservice(app_or_vs, tenant=tenant), {})
+        port = service_port(summary, ssl)
+        if port is None:
+            kind = "SSL" if ssl else "non-SSL"
+            raise errors.NotFound(f"virtual service {summary['name']!r} has no {kind} service port",
+                                  "drop --ssl" if ssl else "use --ssl for its SSL service")
+        return port
+
+    # -- pools and clouds -------------------------------------------------------------------
+
+    def pool_members(self, pool_uuid: str, *, tenant: str | None = None) -> list[dict[str, Any]]:
+        pool = self.session.request("GET", f"/api/pool/{pool_uuid}", tenant=tenant, not_found=f"pool {pool_uuid}")
+        runtime = self.session.send("GET", f"/api/pool/{pool_uuid}/runtime/server/", tenant=tenant)
+        health: dict[tuple[str, Any], str] = {}
+        if runtime.status_code < 400:
+            try:
+                data = runtime.json()
+            except ValueError:
+                data = []
+            for s in data if isinstance(data, list) else (data or {}).get("servers", []):
+                addr = ((s.get("ip_addr") or s.get("ip") or {}).get("addr"))
+                health[(addr, s.get("port"))] = ((s.get("oper_status") or {}).get("state") or "OPER_UNKNOWN")
+        members = []
+        for s in pool.get("servers") or []:
+            addr = (s.get("ip") or {}).get("addr")
+            port = s.get("port") or pool.get("default_server_port")
+            members.append({"ip": addr, "port": port, "hostname": s.get("hostname"),
+                            "enabled": s.get("enabled", True),
+                            "health": health.get((addr, s.get("port")), "OPER_UNKNOWN")})
+        return members
+
+    def list_pools(self, *, name: str | None = None, tenant: str | None = None,
+                   all_tenants: bool = False) -> Iterator[dict[str, Any]]:
+        params: dict[str, Any] = {"include_name": "true"}
+        if name and not re.search(r"[*?\[]", name):
+            params["name"] = name
+        for pool in self.iter_objects("pool", params, tenant="*" if all_tenants else tenant):
+            if name and not fnmatch.fnmatchcase(pool.get("name", ""), name):
+                continue
+            yield summarize_pool(pool)
+
+    def get_pool(self, name_or_uuid: str, *, tenant: str | None = None) -> dict[str, Any]:
+        key = "uuid" if name_or_uuid.startswith("pool-") else "name"
+        data = self.session.request("GET", "/api/pool", tenant=tenant,
+                                    params={key: name_or_uuid, "include_name": "true"})
+        results = (data or {}).get("results") or []
+        if not results:
+            raise errors.NotFound(f"pool {name_or_uuid!r} not found", "list them with `avictl pool list`")
+        item = summarize_pool(results[0])
+        item["members"] = self.pool_members(results[0]["uuid"], tenant=tenant)
+        item["config"] = results[0]
+        return item
+
+    def list_clouds(self) -> Iterator[dict[str, Any]]:
+        for cloud in self.iter_objects("cloud", {"include_name": "true"}):
+            yield summarize_cloud(cloud)
+
+    def get_cloud(self, name_or_uuid: str) -> dict[str, Any]:
+        key = "uuid" if name_or_uuid.startswith("cloud-") else "name"
+        data = self.session.request("GET", "/api/cloud", params={key: name_or_uuid, "include_name": "true"})
+        results = (data or {}).get("results") or []
+        if not results:
+            raise errors.NotFound(f"cloud {name_or_uuid!r} not found", "list them with `avictl cloud list`")
+        item = summarize_cloud(results[0])
+        item["config"] = results[0]
+        return item
+
+
+# -- plain helpers -----------------------------------------------------------------------------
+
+
+def normalize_state(state: str) -> str:
+    s = state.strip()
+    if s.upper().startswith("OPER_"):
+        return s.upper()
+    if s.lower() in STATES:
+        return STATES[s.lower()]
+    raise errors.UsageError(f"unknown state {state!r}", "use one of: " + ", ".join(STATES))
+
+
+def service_port(summary: dict[str, Any], ssl: bool = False) -> int | None:
+    for svc in summary.get("services") or []:
+        if bool(svc.get("enable_ssl")) == ssl and svc.get("port"):
+            return int(svc["port"])
+    return None
+
+
+def summarize_pool(pool: dict[str, Any]) -> dict[str, Any]:
+    servers = pool.get("servers") or []
+    return {
+        "name": pool.get("name"),
+        "uuid": pool.get("uuid"),
+        "servers": [f"{(s.get('ip') or {}).get('addr')}:{s.get('port') or pool.get('default_server_port')}"
+                    for s in servers],
+        "enabled": pool.get("enabled", True),
+        "cloud": ref_name(pool.get("cloud_ref")) or ref_uuid(pool.get("cloud_ref")),
+        "tenant": ref_name(pool.get("tenant_ref")) or ref_uuid(pool.get("tenant_ref")),
+        "lb_algorithm": pool.get("lb_algorithm"),
+    }
+
+
+def summarize_cloud(cloud: dict[str, Any]) -> dict[str, Any]:
+    mesos_cfg = cloud.get("mesos_configuration") or {}
+    marathons = []
+    for m in mesos_cfg.get("marathon_configurations") or []:
+        marathons.append({"url": m.get("marathon_url"),
+                          "public_port_range": _range(m.get("public_port_range")),
+                          "private_port_range": _range(m.get("private_port_range")),
+                          "tenant": m.get("tenant")})
+    return {
+        "name": cloud.get("name"),
+        "uuid": cloud.get("uuid"),
+        "type": cloud.get("vtype"),
+        "marathon": marathons,
+        "use_bridge_ip_as_vip": mesos_cfg.get("use_bridge_ip_as_vip") if mesos_cfg else None,
+    }
+
+
+def _range(r: dict[str, Any] | None) -> str | None:
+    if not r:
+        return None
+    return f"{r.get('start')}-{r.get('end')}"
