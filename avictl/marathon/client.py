@@ -1,0 +1,259 @@
+"""Marathon REST client (0.9 … 1.x, DC/OS): apps, tasks, deployments, the event stream.
+
+Returns plain dicts as Marathon sends them; never prints. Errors become avictl errors
+with Marathon's own words (`message` plus `details` (1.x) or `errors` (0.9)), on one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from .. import errors
+from ..http import HttpOptions, Transport, short_text
+from . import appdef
+
+EVENT_TYPES = ("deployment_success", "deployment_failed", "deployment_step_success", "deployment_step_failure",
+               "deployment_info", "status_update_event", "health_status_changed_event", "api_post_event",
+               "app_terminated_event", "event_stream_attached")
+
+
+def error_message(response: httpx.Response) -> str:
+    """Marathon's words for a failed reply, on one line (HTML pages reduced to their title)."""
+    try:
+        body = response.json()
+    except ValueError:
+        text = short_text(response)
+        return text or response.reason_phrase or "error"
+    if not isinstance(body, dict):
+        return errors.one_line(str(body), 300)
+    parts = [str(body.get("message") or body.get("error") or body.get("title") or "")]
+    for d in body.get("details") or []:
+        if isinstance(d, dict):
+            path = d.get("path") or "/"
+            errs = d.get("errors") or []
+            parts.append(f"{path}: {', '.join(str(e) for e in errs)}")
+    for e in body.get("errors") or []:
+        if isinstance(e, dict):
+            parts.append(f"{e.get('attribute') or '/'}: {e.get('error')}")
+        else:
+            parts.append(str(e))
+    if body.get("description") and body.get("description") not in parts:
+        parts.append(str(body["description"]))
+    return errors.one_line("; ".join(p for p in parts if p), 400) or f"HTTP {response.status_code}"
+
+
+class MarathonClient:
+    def __init__(self, url: str, opts: HttpOptions | None = None, auth: tuple[str, ...] | None = None):
+        opts = opts or HttpOptions()
+        headers = {"Accept": "application/json"}
+        basic = None
+        self.auth_kind = "none"
+        if auth and auth[0] == "token":
+            headers["Authorization"] = f"token={auth[1]}"
+            opts.redactor.add(auth[1])
+            self.auth_kind = "token"
+        elif auth and auth[0] == "basic":
+            basic = (auth[1], auth[2])
+            opts.redactor.add(auth[2])
+            self.auth_kind = "basic"
+        self.url = url.rstrip("/")
+        self.transport = Transport(self.url, opts, name="Marathon", auth=basic, headers=headers)
+
+    @classmethod
+    def from_settings(cls, settings: Any, opts: HttpOptions | None = None) -> MarathonClient:
+        if not settings.marathon:
+            raise errors.UsageError("no Marathon URL configured",
+                                    "set MARATHON_URL, or `avictl config set marathon http://HOST:8080`")
+        from ..credentials import marathon_auth
+
+        return cls(settings.marathon, opts, marathon_auth(settings))
+
+    def close(self) -> None:
+        self.transport.close()
+
+    # -- plumbing -----------------------------------------------------------------------
+
+    def _call(self, method: str, path: str, *, params: Any = None, json_body: Any = None, what: str = "",
+              not_found: str | None = None) -> tuple[Any, httpx.Response]:
+        resp = self.transport.request(method, path, params=params, json_body=json_body)
+        if resp.status_code < 400:
+            if resp.status_code == 204 or not resp.content:
+                return {}, resp
+            try:
+                return resp.json(), resp
+            except ValueError:
+                raise errors.RemoteError(f"Marathon: {what or method + ' ' + path}: unexpected reply "
+                                         f"(HTTP {resp.status_code}, not JSON)") from None
+        raise self._error(resp, what or f"{method} {path}", not_found)
+
+    def _error(self, resp: httpx.Response, what: str, not_found: str | None) -> errors.AvictlError:
+        status = resp.status_code
+        msg = error_message(resp)
+        if status in (401, 403):
+            hint = {"token": "the DC/OS token (DCOS_ACS_TOKEN) was refused; get a new one with `dcos auth login`",
+                    "basic": "check MARATHON_USERNAME / MARATHON_PASSWORD (or the marathon_username setting)"}.get(
+                self.auth_kind, "this Marathon needs credentials: set MARATHON_USERNAME and MARATHON_PASSWORD, "
+                                "or DCOS_ACS_TOKEN for DC/OS")
+            return errors.AuthError(f"Marathon: {what}: HTTP {status} {resp.reason_phrase}"
+                                    + (f" ({msg})" if msg and msg != resp.reason_phrase else ""), hint)
+        if status == 404 and not_found:
+            return errors.NotFound(not_found, "list the apps with `avictl app list`")
+        if status == 409:
+            body = _json_or_none(resp)
+            deps = [d.get("id") for d in (body or {}).get("deployments") or [] if isinstance(d, dict)]
+            hint = (f"deployment {', '.join(deps)} is in progress: wait for it (`avictl deployment watch`), "
+                    "cancel it, or pass --force") if deps else None
+            return errors.RemoteError(f"Marathon: {what}: {msg}", hint, status=409, body=body)
+        return errors.RemoteError(f"Marathon: {what}: HTTP {status}: {msg}", status=status, body=_json_or_none(resp))
+
+    @staticmethod
+    def _app_path(app_id: str) -> str:
+        return "/v2/apps" + quote(appdef.normalize_app_id(app_id), safe="/")
+
+    # -- info ---------------------------------------------------------------------------
+
+    def info(self) -> dict[str, Any]:
+        data, _ = self._call("GET", "/v2/info", what="server info")
+        return data
+
+    # -- apps ---------------------------------------------------------------------------
+
+    def list_apps(self, *, embed_tasks: bool = False, id_filter: str | None = None) -> list[dict[str, Any]]:
+        params: list[tuple[str, str]] = [("embed", "apps.lastTaskFailure"), ("embed", "apps.counts")]
+        if embed_tasks:
+            params.append(("embed", "apps.tasks"))
+        if id_filter:
+            params.append(("id", id_filter))
+        data, _ = self._call("GET", "/v2/apps", params=params, what="list apps")
+        return list(data.get("apps") or [])
+
+    def get_app(self, app_id: str) -> dict[str, Any]:
+        norm = appdef.normalize_app_id(app_id)
+        data, _ = self._call("GET", self._app_path(norm), params=[("embed", "app.lastTaskFailure")],
+                             what=f"app {norm}", not_found=f"app {norm} not found")
+        return data.get("app") or {}
+
+    def find_app(self, app_id: str) -> dict[str, Any] | None:
+        try:
+            return self.get_app(app_id)
+        except errors.NotFound:
+            return None
+
+    def service_ports(self, app_id: str) -> list[int]:
+        return appdef.service_ports(self.get_app(app_id))
+
+    def post_app(self, definition: dict[str, Any]) -> dict[str, Any]:
+        """Create an app; the reply plus `deploymentId`. 409 → exit 4 with a hint to use `apply`.
+
+        After an ambiguous failure (connection lost after sending), the app is looked up: if it
+        now exists, it is returned with `_warning` set; it is never POSTed twice.
+        """
+        norm = appdef.normalize_app_id(definition["id"])
+        try:
+            resp = self.transport.request("POST", "/v2/apps", json_body=definition)
+        except errors.AmbiguousRequest as exc:
+            app = self.find_app(norm)
+            if app is None:
+                raise errors.AmbiguousRequest(f"{exc.message}; app {norm} does not exist now, so the POST was lost",
+                                              "it is safe to run the command again") from None
+            deps = app.get("deployments") or []
+            app["deploymentId"] = deps[0]["id"] if deps else None
+            app["_warning"] = f"the connection was lost after sending; app {norm} exists now, so the POST arrived"
+            return app
+        if resp.status_code == 409:
+            raise errors.Conflict(f"Marathon: app {norm} already exists ({error_message(resp)})",
+                                  f"use `avictl app apply` to update it") from None
+        if resp.status_code >= 400:
+            raise self._error(resp, f"create app {norm}", None)
+        data = _json_or_none(resp) or {}
+        deps = data.get("deployments") or []
+        data["deploymentId"] = resp.headers.get("Marathon-Deployment-Id") or (deps[0].get("id") if deps else None)
+        return data
+
+    def put_app(self, app_id: str, definition: dict[str, Any], force: bool = False) -> dict[str, Any]:
+        """Update (or create) an app; {"deploymentId", "version", "created"}."""
+        norm = appdef.normalize_app_id(app_id)
+        params = {"force": "true"} if force else None
+        resp = self.transport.request("PUT", self._app_path(norm), params=params, json_body=definition)
+        if resp.status_code >= 400:
+            raise self._error(resp, f"update app {norm}", f"app {norm} not found")
+        data = _json_or_none(resp) or {}
+        data["created"] = resp.status_code == 201
+        return data
+
+    def scale_app(self, app_id: str, instances: int, force: bool = False) -> dict[str, Any]:
+        return self.put_app(app_id, {"instances": instances}, force=force)
+
+    def restart_app(self, app_id: str, force: bool = False) -> dict[str, Any]:
+        norm = appdef.normalize_app_id(app_id)
+        data, _ = self._call("POST", self._app_path(norm) + "/restart",
+                             params={"force": "true"} if force else None,
+                             what=f"restart app {norm}", not_found=f"app {norm} not found")
+        return data
+
+    def delete_app(self, app_id: str, force: bool = False) -> dict[str, Any]:
+        norm = appdef.normalize_app_id(app_id)
+        data, _ = self._call("DELETE", self._app_path(norm), params={"force": "true"} if force else None,
+                             what=f"delete app {norm}", not_found=f"app {norm} not found")
+        return data
+
+    def tasks(self, app_id: str) -> list[dict[str, Any]]:
+        norm = appdef.normalize_app_id(app_id)
+        data, _ = self._call("GET", self._app_path(norm) + "/tasks", what=f"tasks of {norm}",
+                             not_found=f"app {norm} not found")
+        return list(data.get("tasks") or [])
+
+    # -- deployments --------------------------------------------------------------------
+
+    def deployments(self) -> list[dict[str, Any]]:
+        data, _ = self._call("GET", "/v2/deployments", what="list deployments")
+        return list(data or [])
+
+    def cancel_deployment(self, deployment_id: str, force: bool = False) -> dict[str, Any]:
+        """Roll back (a new deployment's id in the reply) or, with force, just stop it ({})."""
+        data, _ = self._call("DELETE", f"/v2/deployments/{quote(deployment_id, safe='')}",
+                             params={"force": "true"} if force else None,
+                             what=f"cancel deployment {deployment_id}",
+                             not_found=f"deployment {deployment_id} not found")
+        return data
+
+    # -- events -------------------------------------------------------------------------
+
+    @contextmanager
+    def open_event_stream(self, event_types: list[str] | tuple[str, ...] | None = None) -> Iterator[httpx.Response]:
+        """GET /v2/events as a stream (`?event_type=` filters are ignored by Marathon < 1.3.7)."""
+        params = [("event_type", t) for t in event_types or ()]
+        timeout = httpx.Timeout(self.transport.opts.timeout, read=60.0)
+        with self.transport.stream("GET", "/v2/events", params=params or None,
+                                   headers={"Accept": "text/event-stream"}, timeout=timeout) as resp:
+            yield resp
+
+
+def deployment_steps(dep: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    """The steps of a deployment as lists of actions, whether 0.9 (list of lists) or 1.x ({actions})."""
+    out = []
+    for step in dep.get("steps") or []:
+        if isinstance(step, dict):
+            out.append(list(step.get("actions") or []))
+        elif isinstance(step, list):
+            out.append(step)
+    return out
+
+
+def current_actions(dep: dict[str, Any]) -> str:
+    """'ScaleApplication /web, ...' for display."""
+    acts = dep.get("currentActions") or []
+    return ", ".join(f"{a.get('action')} {a.get('app') or a.get('pod') or ''}".strip() for a in acts
+                     if isinstance(a, dict))
+
+
+def _json_or_none(resp: httpx.Response) -> Any:
+    try:
+        return resp.json()
+    except ValueError:
+        return None

@@ -1,0 +1,176 @@
+"""Marathon's /v2/events stream: an SSE parser and a reconnecting reader thread.
+
+Both framings are read: 0.9 sends `data:` lines only (the type is the JSON's `eventType`),
+0.11+ adds `event: <type>` lines. Lines may end in CRLF, LF or CR; blank lines that
+end no event are heartbeats. Events can be missed (reconnects, Marathon dropping slow
+subscribers), so whoever waits on them must also poll — see avictl/ops/wait.py.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+HEARTBEAT = "heartbeat"
+CONNECTED = "event_stream_attached"
+DISCONNECTED = "_disconnected"
+
+
+@dataclass
+class Event:
+    type: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def app_id(self) -> str | None:
+        d = self.data
+        return d.get("appId") or (d.get("appDefinition") or {}).get("id")
+
+    def deployment_apps(self) -> set[str]:
+        """App ids a deployment event is about (empty when the event does not say)."""
+        plan = self.data.get("plan") or {}
+        apps = set()
+        for side in ("original", "target"):
+            for app in (plan.get(side) or {}).get("apps") or []:
+                if isinstance(app, dict) and app.get("id"):
+                    apps.add(app["id"])
+        for action in (self.data.get("currentStep") or {}).get("actions") or []:
+            if isinstance(action, dict) and action.get("app"):
+                apps.add(action["app"])
+        return apps
+
+    @property
+    def deployment_id(self) -> str | None:
+        return self.data.get("id") or (self.data.get("plan") or {}).get("id")
+
+
+def split_lines(chunks: Iterable[bytes]) -> Iterator[str]:
+    """Lines of a byte stream whatever the line ends (CRLF, LF or CR), decoded as UTF-8."""
+    buf = b""
+    pending_cr = False
+    for chunk in chunks:
+        if not chunk:
+            continue
+        if pending_cr and chunk.startswith(b"\n"):
+            chunk = chunk[1:]
+        pending_cr = False
+        buf += chunk
+        while True:
+            i_n = buf.find(b"\n")
+            i_r = buf.find(b"\r")
+            if i_n < 0 and i_r < 0:
+                break
+            if i_r >= 0 and (i_n < 0 or i_r < i_n):
+                line, rest = buf[:i_r], buf[i_r + 1:]
+                if rest.startswith(b"\n"):
+                    rest = rest[1:]
+                elif not rest:
+                    pending_cr = True  # a CRLF split across chunks
+            else:
+                line, rest = buf[:i_n], buf[i_n + 1:]
+            buf = rest
+            yield line.decode("utf-8", "replace")
+    if buf:
+        yield buf.decode("utf-8", "replace")
+
+
+def parse_sse(lines: Iterable[str]) -> Iterator[Event]:
+    """Events from SSE lines; a blank line that ends no event yields a heartbeat Event."""
+    name: str | None = None
+    data: list[str] = []
+    for line in lines:
+        if line == "":
+            if not data:
+                name = None
+                yield Event(HEARTBEAT)
+                continue
+            text = "\n".join(data)
+            try:
+                payload = json.loads(text)
+            except ValueError:
+                payload = {"raw": text}
+            if not isinstance(payload, dict):
+                payload = {"value": payload}
+            yield Event(name or payload.get("eventType") or "message", payload)
+            name, data = None, []
+            continue
+        if line.startswith(":"):
+            continue  # an SSE comment
+        key, _, value = line.partition(":")
+        if value.startswith(" "):
+            value = value[1:]
+        if key == "event":
+            name = value.strip() or None
+        elif key == "data":
+            data.append(value)
+        # id: and retry: are not used by Marathon
+
+
+class EventReader:
+    """Reads /v2/events on a daemon thread into a queue, reconnecting with backoff until stopped.
+
+    The queue gets Event objects; a DISCONNECTED event whenever the stream ends, so a
+    waiter knows to check by polling (events may have been missed).
+    """
+
+    def __init__(self, client: Any, event_types: Iterable[str] | None = None, *, backoff: float = 0.5,
+                 backoff_max: float = 5.0):
+        self.client = client
+        self.event_types = list(event_types or [])
+        self.queue: queue.Queue[Event] = queue.Queue()
+        self.backoff = backoff
+        self.backoff_max = backoff_max
+        self._stop = threading.Event()
+        self._response: Any = None
+        self.connects = 0
+        self.errors: list[str] = []
+        self._thread = threading.Thread(target=self._run, name="marathon-events", daemon=True)
+
+    def start(self) -> EventReader:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        resp = self._response
+        if resp is not None:
+            try:
+                resp.close()
+            except Exception:  # closing from another thread may race the reader; it is ending anyway
+                pass
+
+    def __enter__(self) -> EventReader:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _run(self) -> None:
+        delay = self.backoff
+        while not self._stop.is_set():
+            try:
+                with self.client.open_event_stream(self.event_types) as resp:
+                    self._response = resp
+                    if resp.status_code != 200:
+                        self.errors.append(f"HTTP {resp.status_code}")
+                    else:
+                        self.connects += 1
+                        delay = self.backoff
+                        for event in parse_sse(split_lines(resp.iter_raw())):
+                            if self._stop.is_set():
+                                return
+                            if event.type != HEARTBEAT:
+                                self.queue.put(event)
+            except Exception as exc:  # any failure of the stream just means: poll, and reconnect later
+                self.errors.append(f"{type(exc).__name__}: {exc}")
+            finally:
+                self._response = None
+            if self._stop.is_set():
+                return
+            self.queue.put(Event(DISCONNECTED))
+            self._stop.wait(delay)
+            delay = min(self.backoff_max, delay * 2)
