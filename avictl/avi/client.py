@@ -63,7 +63,10 @@ class AviClient:
 
     # -- session ----------------------------------------------------------------------------
 
-    def login(self) -> dict[str, Any]:
+    def login(self, password: str | None = None) -> dict[str, Any]:
+        """Log in now (with this password, if given) and keep the session for later commands."""
+        if password is not None:
+            self.session.set_password(password)
         return self.session.login()
 
     def logout(self) -> bool:

@@ -90,6 +90,10 @@ class Session:
         with self._lock:
             return self._login_locked()
 
+    def set_password(self, password: str) -> None:
+        self._password = password
+        self.opts.redactor.add(password)
+
     def _password_value(self) -> str | None:
         if callable(self._password):
             self._password = self._password()
