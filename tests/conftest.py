@@ -18,7 +18,7 @@ TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 sys.path.insert(0, str(TESTS))
 
-pytest_plugins = ["plugins.marathon_lab", "plugins.avi_lab", "plugins.aws_lab"]
+pytest_plugins = ["plugins.marathon_lab", "plugins.avi_lab", "plugins.aws_lab", "plugins.full_lab"]
 
 CLEARED_PREFIXES = ("AVI_", "MARATHON_", "DCOS_", "AWS_", "AVICTL_", "PYTHON_KEYRING")
 CLEARED = ("NO_COLOR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "API_VERSION")

@@ -1,0 +1,262 @@
+"""`avictl deploy`: the seed procedure as one converging operation.
+
+1 validate the app definition · 2 post or apply it to Marathon · 3 wait for the deployment ·
+4 wait for the app's virtual service on the controller, up · 5 read its service port ·
+6 retarget the ELB listener and health check to it · 7 wait for instances in service ·
+8 probe the ELB URL (optional) — then one summary.
+
+No printing: progress goes to a `Reporter` the CLI hands in; failures are avictl errors
+that name the step. A failure after the ELB changed is rolled back by ops.retarget.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .. import errors
+
+STEPS = (
+    "validate the app definition",
+    "post the app to Marathon",
+    "wait for the Marathon deployment",
+    "wait for the Avi virtual service",
+    "read the service port",
+    "retarget the load balancer",
+    "wait for instances in service",
+    "probe the load balancer URL",
+)
+
+
+class Reporter(Protocol):
+    def start(self, title: str) -> None: ...
+    def note(self, detail: str) -> None: ...
+    def done(self, result: str = "") -> None: ...
+    def skip(self, result: str) -> None: ...
+    def fail(self, message: str) -> None: ...
+
+
+@dataclass
+class DeployOptions:
+    definition: dict[str, Any]
+    source: str
+    elb: str
+    listener_port: int = 80
+    health_path: str = "/"
+    health_protocol: str = "HTTP"
+    fix_security_group: bool = False
+    check_url: str | None = None
+    timeout: float = 600.0
+    vs_timeout: float = 180.0
+    health_timeout: float = 300.0
+    dry_run: bool = False
+    confirm: Callable[[Any], bool] | None = None  # shown the ELB plan; False aborts
+
+
+@dataclass
+class DeployResult:
+    app_id: str
+    app_action: str = ""
+    tasks: str = ""
+    vs: str | None = None
+    vip: str | None = None
+    vs_state: str | None = None
+    service_port: int | None = None
+    elb: str = ""
+    elb_action: str = ""
+    listener: str = ""
+    url: str | None = None
+    probe: str | None = None
+    plan: dict[str, Any] | None = None
+    dry_run: bool = False
+    changed: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report: Reporter) -> DeployResult:
+    from ..marathon import appdef
+    from . import retarget
+    from . import wait as waits
+
+    defn = opts.definition
+    app_id = appdef.normalize_app_id(defn["id"])
+    result = DeployResult(app_id=app_id, elb=opts.elb, dry_run=opts.dry_run)
+
+    with _step(report, STEPS[0]):
+        ports = appdef.container_ports(defn)
+        report.done(f"{app_id}, {defn.get('instances', 1)} instance(s), "
+                    f"container port(s) {', '.join(str(p.get('containerPort')) for p in ports) or 'none'}")
+
+    with _step(report, STEPS[1]):
+        current = _get_app_or_none(marathon, app_id)
+        if current is None:
+            action = "create"
+        else:
+            action = "update" if appdef.differs(current, defn) else "unchanged"
+        result.app_action = action
+        if opts.dry_run:
+            report.skip(f"dry run: would {action} {app_id}" if action != "unchanged" else
+                        f"{app_id} is already as defined; no change")
+        elif action == "create":
+            marathon.post_app(defn)
+            result.changed.append("app")
+            report.done(f"created {app_id}")
+        elif action == "update":
+            marathon.put_app(app_id, defn)
+            result.changed.append("app")
+            report.done(f"updated {app_id}")
+        else:
+            report.done(f"{app_id} is already as defined; no change")
+
+    with _step(report, STEPS[2]):
+        if opts.dry_run and current is None:
+            report.skip("dry run")
+        else:
+            app = waits.wait_for_app(marathon, app_id, opts.timeout, on_progress=report.note)
+            result.tasks = _tasks_text(app)
+            report.done(result.tasks)
+
+    with _step(report, STEPS[3]):
+        if avi is None:
+            report.skip("no controller configured; using the Marathon service port")
+            vs = None
+        elif opts.dry_run and current is None:
+            report.skip("dry run")
+            vs = None
+        else:
+            vs = _wait_for_vs(avi, app_id, opts.vs_timeout, report)
+            result.vs, result.vs_state = vs.get("name"), vs.get("state")
+            result.vip = ", ".join(vs.get("vips") or []) or None
+            report.done(f"{result.vs} {result.vs_state}" + (f", VIP {result.vip}" if result.vip else ""))
+
+    with _step(report, STEPS[4]):
+        if vs is not None:
+            result.service_port = avi.vs_port_for_app(app_id)
+            report.done(f"{result.service_port} (from the virtual service)")
+        elif opts.dry_run and current is None:
+            report.skip("dry run: the port is known once the app exists")
+        else:
+            ports = marathon.service_ports(app_id)
+            if not ports:
+                raise errors.NotFound(f"app {app_id} has no service port")
+            result.service_port = ports[0]
+            report.done(f"{result.service_port} (Marathon service port)")
+
+    with _step(report, STEPS[5]):
+        if result.service_port is None:
+            report.skip("dry run: no port yet")
+            plan = None
+        else:
+            plan = retarget.plan_retarget(aws, opts.elb, result.service_port, listener_port=opts.listener_port,
+                                          health_path=opts.health_path, health_protocol=opts.health_protocol,
+                                          fix_security_group=opts.fix_security_group)
+            result.plan = plan.to_dict()
+            for warning in plan.warnings:
+                report.note(warning)
+            if plan.no_change:
+                result.elb_action = "unchanged"
+                report.done(f"{opts.elb} already forwards {opts.listener_port} → {result.service_port}; no change")
+            elif opts.dry_run:
+                result.elb_action = "would change"
+                report.skip("dry run: " + "; ".join(f"{w}: {b} → {a}" for w, b, a in plan.lines()))
+            else:
+                if opts.confirm is not None and not opts.confirm(plan):
+                    raise errors.AvictlError("aborted before changing the load balancer")
+                retarget.apply_plan(aws, plan, on_progress=report.note)
+                result.elb_action = "changed"
+                result.changed.append("elb")
+                report.done("; ".join(f"{w}: {b} → {a}" for w, b, a in plan.lines()))
+        lb = aws.load_balancer(opts.elb)
+        result.listener = next((retarget.listener_text(ls) for ls in lb["listeners"]
+                                if ls["port"] == opts.listener_port), "")
+        dns = lb.get("dns_name")
+        result.url = f"http://{dns}/" if dns else None
+
+    with _step(report, STEPS[6]):
+        if plan is None or opts.dry_run:
+            report.skip("dry run")
+        else:
+            states = retarget.wait_healthy(aws, plan, opts.health_timeout, on_progress=report.note)
+            healthy = [s for s in states if s.get("state") in ("InService", "healthy")]
+            report.done(f"{len(healthy)}/{len(states)} in service")
+
+    with _step(report, STEPS[7]):
+        if not opts.check_url or opts.dry_run or not result.url:
+            report.skip("not asked (--check-url PATH)" if not opts.check_url else "dry run")
+        else:
+            url = result.url.rstrip("/") + "/" + opts.check_url.lstrip("/")
+            result.probe = _probe(url)
+            report.done(f"{url} → {result.probe}")
+    return result
+
+
+class _step:
+    """Runs one step: a failure is reported on the step's line and re-raised naming the step."""
+
+    def __init__(self, report: Reporter, title: str):
+        self.report, self.title = report, title
+
+    def __enter__(self) -> None:
+        self.report.start(self.title)
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+        if exc is None:
+            return False
+        if isinstance(exc, errors.AvictlError):
+            self.report.fail(exc.message)
+            if not exc.message.startswith(f"{self.title}: "):
+                exc.message = f"{self.title}: {exc.message}"
+            return False
+        if isinstance(exc, KeyboardInterrupt):
+            self.report.fail("interrupted")
+        return False
+
+
+def _get_app_or_none(marathon: Any, app_id: str) -> dict[str, Any] | None:
+    try:
+        return marathon.get_app(app_id)
+    except errors.NotFound:
+        return None
+
+
+def _tasks_text(app: dict[str, Any]) -> str:
+    wanted = app.get("instances", 0)
+    text = f"{app.get('tasksRunning', 0)}/{wanted} running"
+    if app.get("healthChecks"):
+        text += f", {app.get('tasksHealthy', 0)}/{wanted} healthy"
+    return text
+
+
+def _wait_for_vs(avi: Any, app_id: str, timeout: float, report: Reporter) -> dict[str, Any]:
+    """Poll the controller until the app's VS exists and is OPER_UP (the Mesos sync is periodic)."""
+    deadline = time.monotonic() + timeout
+    delay, last = 0.5, None
+    while True:
+        vs = avi.vs_for_app(app_id)
+        state = (vs or {}).get("state")
+        if vs is not None and str(state).upper() in ("OPER_UP", "UP"):
+            return vs
+        note = f"{vs['name']} is {state}" if vs else "no virtual service yet"
+        if note != last:
+            report.note(note)
+            last = note
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise errors.WaitTimeout(f"{note} after {timeout:.0f} s",
+                                     "check the Mesos cloud with `avictl cloud show` and the app's tasks")
+        time.sleep(min(delay, remaining))
+        delay = min(delay * 1.5, 5.0)
+
+
+def _probe(url: str) -> str:
+    import httpx
+
+    try:
+        response = httpx.get(url, timeout=10, follow_redirects=False)
+    except httpx.HTTPError as exc:
+        return f"unreachable ({type(exc).__name__})"
+    return f"HTTP {response.status_code}"

@@ -1,0 +1,83 @@
+"""`avictl deploy`: the seed procedure end to end against the three stand-ins."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+EXAMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "Docker.json")
+
+
+def listener(boto, name):
+    lb = boto["elb"].describe_load_balancers(LoadBalancerNames=[name])["LoadBalancerDescriptions"][0]
+    return {ld["Listener"]["LoadBalancerPort"]: ld["Listener"] for ld in lb["ListenerDescriptions"]}, lb["HealthCheck"]
+
+
+def test_deploy_seed_procedure_then_rerun_is_a_no_op(cli, seed_lab, boto):
+    env = seed_lab["env"]
+    r = cli("deploy", EXAMPLE, "--elb", "avi-mesos-PublicSlaveL", "--yes", "-o", "json", env=env)
+    assert r.exit_code == 0, r
+    summary = json.loads(r.stdout)
+    port = summary["service_port"]
+    assert 10000 <= port <= 20000
+    assert summary["app_id"] == "/webapp1" and summary["app_action"] == "create"
+    assert summary["vs"] and summary["vs_state"] == "OPER_UP"
+    listeners, hc = listener(boto, "avi-mesos-PublicSlaveL")
+    assert listeners[80]["InstancePort"] == port and listeners[80]["InstanceProtocol"] == "HTTP"
+    assert hc["Target"] == f"HTTP:{port}/"
+    # one plain line per step when piped
+    for n in range(1, 9):
+        assert f"[{n}/8]" in r.stderr
+    # the app was posted once, with JSON
+    posts = seed_lab["marathon"].sent("POST", "/v2/apps")
+    assert len(posts) == 1
+
+    seed_lab["marathon"].clear_requests()
+    again = cli("deploy", EXAMPLE, "--yes", "-o", "json", env=env)
+    assert again.exit_code == 0, again
+    second = json.loads(again.stdout)
+    assert second["app_action"] == "unchanged" and second["elb_action"] == "unchanged"
+    assert second["service_port"] == port
+    assert "no change" in again.stderr
+    assert not seed_lab["marathon"].sent("POST") and not seed_lab["marathon"].sent("PUT")
+
+
+def test_deploy_dry_run_changes_nothing(cli, seed_lab, boto):
+    before = listener(boto, "avi-mesos-PublicSlaveL")
+    r = cli("deploy", EXAMPLE, "--dry-run", env=seed_lab["env"])
+    assert r.exit_code == 0, r
+    assert "dry run" in r.stderr
+    assert listener(boto, "avi-mesos-PublicSlaveL") == before
+    assert not seed_lab["marathon"].sent("POST") and not seed_lab["marathon"].sent("PUT")
+
+
+def test_deploy_needs_yes_without_a_terminal_and_sends_nothing(cli, seed_lab):
+    r = cli("deploy", EXAMPLE, env=seed_lab["env"])
+    assert r.exit_code == 2 and "--yes" in r.stderr
+    assert not seed_lab["marathon"].sent()
+
+
+def test_deploy_bad_definition_exit_2_nothing_sent(cli, seed_lab, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"id": "/Web_App", "instances": "two"}')
+    r = cli("deploy", str(bad), "--yes", env=seed_lab["env"])
+    assert r.exit_code == 2, r
+    assert not seed_lab["marathon"].sent() and not seed_lab["avi"].sent()
+
+
+def test_deploy_unknown_elb_names_the_step(cli, seed_lab):
+    r = cli("deploy", EXAMPLE, "--elb", "no-such-elb", "--yes", env=seed_lab["env"])
+    assert r.exit_code == 3, r
+    assert "retarget the load balancer" in r.stderr.splitlines()[-2] + r.stderr.splitlines()[-1]
+
+
+def test_deploy_without_controller_uses_marathon_port(cli, seed_lab, boto):
+    env = {k: v for k, v in seed_lab["env"].items() if not k.startswith("AVI_")}
+    r = cli("deploy", EXAMPLE, "--yes", "-o", "json", env=env)
+    assert r.exit_code == 0, r
+    summary = json.loads(r.stdout)
+    app = seed_lab["marathon"]
+    assert summary["vs"] is None and summary["service_port"] >= 10000
+    listeners, _ = listener(boto, "avi-mesos-PublicSlaveL")
+    assert listeners[80]["InstancePort"] == summary["service_port"]
+    assert app.sent("POST", "/v2/apps")
