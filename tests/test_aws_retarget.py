@@ -1,0 +1,145 @@
+"""avictl.ops.retarget against moto's server: plan, apply, rollback, verify, wait (no CLI)."""
+
+from __future__ import annotations
+
+import pytest
+
+from avictl.aws.client import AwsClient
+from avictl.errors import NotFound, RolledBack, UsageError, WaitTimeout
+from avictl.ops.retarget import apply_plan, plan_retarget, validate_health_values, wait_healthy
+
+
+@pytest.fixture
+def aws(aws_world, monkeypatch):
+    for key, value in aws_world["env"].items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AVICTL_FAULT_STEP", raising=False)
+    monkeypatch.delenv("AVICTL_STEP_DELAY", raising=False)
+    return AwsClient(region="us-east-1", endpoint_url=aws_world["endpoint_url"])
+
+
+def classic_listeners(boto, name):
+    desc = boto["elb"].describe_load_balancers(LoadBalancerNames=[name])["LoadBalancerDescriptions"][0]
+    return [ld["Listener"] for ld in desc["ListenerDescriptions"]], desc["HealthCheck"]
+
+
+def test_plan_then_apply_classic(aws, aws_world, boto):
+    plan = plan_retarget(aws, aws_world["elb_name"], 10005, health_path="/health")
+    assert plan.steps == ["configure_health_check", "delete_listener", "create_listener"]
+    assert plan.missing_rules == []
+    events = []
+    apply_plan(aws, plan, on_progress=events.append)
+    listeners, hc = classic_listeners(boto, aws_world["elb_name"])
+    assert listeners == [{"Protocol": "HTTP", "LoadBalancerPort": 80, "InstanceProtocol": "HTTP",
+                          "InstancePort": 10005}]
+    assert hc["Target"] == "HTTP:10005/health" and hc["Interval"] == 10 and hc["Timeout"] == 5
+    assert any("delete listener" in e for e in events)
+
+
+def test_already_right_is_no_change(aws, aws_world):
+    plan = plan_retarget(aws, aws_world["elb_name"], 80)
+    assert plan.no_change
+
+
+def test_keeps_ssl_certificate_and_instance_protocol(aws, aws_world, boto):
+    boto["elb"].create_load_balancer_listeners(LoadBalancerName=aws_world["elb_name"], Listeners=[
+        {"Protocol": "HTTPS", "LoadBalancerPort": 443, "InstanceProtocol": "HTTP", "InstancePort": 80,
+         "SSLCertificateId": "arn:aws:iam::123456789012:server-certificate/avi"}])
+    plan = plan_retarget(aws, aws_world["elb_name"], 10003, listener_port=443)
+    # moto reports InstanceProtocol = Protocol whatever was created, so check what is sent
+    before, after = plan.listener_before, plan.listener_after
+    assert {k: v for k, v in after.items() if k != "instance_port"} == \
+        {k: v for k, v in before.items() if k != "instance_port"}
+    apply_plan(aws, plan)
+    listeners, _ = classic_listeners(boto, aws_world["elb_name"])
+    by_port = {ls["LoadBalancerPort"]: ls for ls in listeners}
+    assert by_port[443]["InstancePort"] == 10003
+    assert by_port[443]["Protocol"] == "HTTPS"
+    assert by_port[443]["SSLCertificateId"] == "arn:aws:iam::123456789012:server-certificate/avi"
+    assert by_port[80]["InstancePort"] == 80  # the other listener is untouched
+
+
+def test_failed_create_restores_listener_and_health_check(aws, aws_world, boto, monkeypatch):
+    monkeypatch.setenv("AVICTL_FAULT_STEP", "create_listener")
+    plan = plan_retarget(aws, aws_world["elb_name"], 10007)
+    with pytest.raises(RolledBack) as info:
+        apply_plan(aws, plan)
+    assert info.value.exit_code == 8
+    listeners, hc = classic_listeners(boto, aws_world["elb_name"])
+    assert [ls["InstancePort"] for ls in listeners] == [80]
+    assert hc["Target"] == "HTTP:80/"
+
+
+def test_failed_verify_rolls_back_everything(aws, aws_world, boto, monkeypatch):
+    monkeypatch.setenv("AVICTL_FAULT_STEP", "verify")
+    plan = plan_retarget(aws, aws_world["elb_name"], 20001, fix_security_group=True)
+    with pytest.raises(RolledBack):
+        apply_plan(aws, plan)
+    listeners, hc = classic_listeners(boto, aws_world["elb_name"])
+    assert [ls["InstancePort"] for ls in listeners] == [80] and hc["Target"] == "HTTP:80/"
+    perms = boto["ec2"].describe_security_groups(GroupIds=[aws_world["agents_security_group"]])["SecurityGroups"][0]
+    assert all(p.get("FromPort") != 20001 for p in perms["IpPermissions"])
+
+
+def test_missing_security_group_rule_is_exact(aws, aws_world):
+    plan = plan_retarget(aws, aws_world["elb_name"], 20000)
+    assert [r.text() for r in plan.missing_rules] == [
+        f"{aws_world['agents_security_group']} (public-agents): allow tcp 20000 from {aws_world['elb_security_group']}"]
+    assert sorted(plan.missing_rules[0].instances) == sorted(aws_world["instance_ids"])
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"port": 0}, {"port": 70000}, {"port": 80, "interval": 4}, {"port": 80, "timeout": 61},
+    {"port": 80, "interval": 10, "timeout": 10}, {"port": 80, "healthy_threshold": 11},
+    {"port": 80, "unhealthy_threshold": 1}, {"port": 80, "health_protocol": "UDP"},
+])
+def test_bad_values_rejected_before_any_call(kwargs):
+    unreachable = AwsClient(region="us-east-1", endpoint_url="http://127.0.0.1:9")  # nothing listens there
+    with pytest.raises(UsageError):
+        plan_retarget(unreachable, "x", **kwargs)
+
+
+def test_timeout_must_stay_below_kept_interval(aws, aws_world):
+    with pytest.raises(UsageError, match="less than the interval"):
+        plan_retarget(aws, aws_world["elb_name"], 10002, timeout=12)  # the ELB's interval is 10
+
+
+def test_validate_health_values_bounds():
+    validate_health_values({"interval": 5, "timeout": 2, "healthy_threshold": 2, "unhealthy_threshold": 10})
+    with pytest.raises(UsageError):
+        validate_health_values({"interval": 301})
+
+
+def test_unknown_listener_port_is_not_found(aws, aws_world):
+    with pytest.raises(NotFound, match="no listener on port 8080"):
+        plan_retarget(aws, aws_world["elb_name"], 10002, listener_port=8080)
+
+
+def test_alb_new_target_group_and_rollback(aws, aws_world, boto, monkeypatch):
+    plan = plan_retarget(aws, aws_world["alb_name"], 10010)
+    assert plan.steps == ["create_target_group", "register_targets", "wait_targets", "modify_listener"]
+    apply_plan(aws, plan)
+    listener = boto["elbv2"].describe_listeners(ListenerArns=[aws_world["alb_listener_arn"]])["Listeners"][0]
+    tg = boto["elbv2"].describe_target_groups(
+        TargetGroupArns=[listener["DefaultActions"][0]["TargetGroupArn"]])["TargetGroups"][0]
+    assert tg["Port"] == 10010 and tg["TargetGroupName"] == "avi-mesos-alb-10010"
+    health = boto["elbv2"].describe_target_health(TargetGroupArn=tg["TargetGroupArn"])["TargetHealthDescriptions"]
+    assert sorted(h["Target"]["Id"] for h in health) == sorted(aws_world["instance_ids"])
+    assert plan_retarget(aws, aws_world["alb_name"], 10010).no_change
+
+    monkeypatch.setenv("AVICTL_FAULT_STEP", "verify")
+    with pytest.raises(RolledBack):
+        apply_plan(aws, plan_retarget(aws, aws_world["alb_name"], 10011))
+    listener = boto["elbv2"].describe_listeners(ListenerArns=[aws_world["alb_listener_arn"]])["Listeners"][0]
+    assert listener["DefaultActions"][0]["TargetGroupArn"] == tg["TargetGroupArn"]
+    names = [t["TargetGroupName"] for t in boto["elbv2"].describe_target_groups()["TargetGroups"]]
+    assert "avi-mesos-alb-10011" not in names
+
+
+def test_wait_times_out_with_reasons(aws, aws_world, boto):
+    boto["ec2"].stop_instances(InstanceIds=aws_world["instance_ids"])
+    plan = plan_retarget(aws, aws_world["elb_name"], 80)
+    with pytest.raises(WaitTimeout) as info:
+        wait_healthy(aws, plan, timeout=0.3, poll=0.1)
+    assert info.value.exit_code == 7
+    assert "OutOfService" in info.value.message and aws_world["instance_ids"][0] in info.value.message
