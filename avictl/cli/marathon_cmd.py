@@ -1,0 +1,589 @@
+"""`avictl app ...` and `avictl deployment ...`: Marathon apps and deployments (SPEC.md §2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from .. import errors
+from ._common import read_input, state
+
+app_cmd = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
+                      help="Marathon apps: list, show, post, apply, scale, restart, delete, tasks, ports, wait.")
+dep_cmd = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
+                      help="Marathon deployments: list, watch, cancel.")
+
+DEFAULT_WAIT = 600.0
+
+APP_ARG = typer.Argument(..., metavar="APP", help="Marathon app id, e.g. /webapp1 (the leading / is optional).")
+SET_OPT = typer.Option(None, "--set", metavar="KEY=VALUE",
+                       help="Override a field (dotted keys, [i] indexes; values typed as JSON when they parse).")
+WAIT_TIMEOUT = typer.Option(DEFAULT_WAIT, "--timeout", metavar="SECONDS", help="How long to wait (exit 7 after).")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app_cmd, name="app", help="Marathon apps: post a Docker.json, list, scale, ports, wait ...")
+    root.add_typer(dep_cmd, name="deployment", help="Marathon deployments: list, watch, cancel.")
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _client() -> Any:
+    return state().marathon()
+
+
+def _check_timeout(timeout: float) -> float:
+    if not 0 < timeout <= 7 * 86400:
+        raise errors.UsageError(f"--timeout must be a positive number of seconds, not {timeout:g}")
+    return timeout
+
+
+def _load(path: str, overrides: list[str] | None) -> dict[str, Any]:
+    from ..marathon.appdef import apply_overrides, load_app_definition
+
+    data, name = read_input(path)
+    defn = load_app_definition(data, name)
+    return apply_overrides(defn, overrides or [])
+
+
+def _wait(client: Any, app_id: str, timeout: float) -> dict[str, Any]:
+    """Wait for the app, with a live line on a terminal; returns the app."""
+    from ..ops.wait import wait_for_app
+
+    st = state()
+    if not st.progress_enabled:
+        return wait_for_app(client, app_id, timeout)
+    from .progress import StepProgress
+
+    progress = StepProgress(st.stderr, 1, live=True, color=not st.opts.no_color)
+    progress.start(f"waiting for {app_id}")
+    try:
+        app = wait_for_app(client, app_id, timeout, on_progress=lambda p: progress.note(p.describe()))
+    except BaseException as exc:
+        progress.fail(getattr(exc, "message", None) or type(exc).__name__)
+        raise
+    from ..ops.wait import app_progress
+
+    progress.done(app_progress(app).describe())
+    return app
+
+
+def _ports_text(app: dict[str, Any]) -> str:
+    from ..marathon.appdef import service_ports
+
+    return ",".join(str(p) for p in service_ports(app)) or "-"
+
+
+def _image(app: dict[str, Any]) -> str | None:
+    return ((app.get("container") or {}).get("docker") or {}).get("image")
+
+
+def _app_summary(app: dict[str, Any]) -> list[tuple[str, Any]]:
+    from ..marathon.appdef import network_mode, service_ports
+    from ..ops.wait import failure_text
+
+    return [
+        ("ID", "id"),
+        ("INSTANCES", "instances"),
+        ("RUNNING", lambda a: a.get("tasksRunning")),
+        ("HEALTHY", lambda a: a.get("tasksHealthy") if a.get("healthChecks") else "- (no health checks)"),
+        ("STAGED", "tasksStaged"),
+        ("IMAGE", _image),
+        ("CMD", "cmd"),
+        ("NETWORK", network_mode),
+        ("SERVICE PORTS", lambda a: service_ports(a)),
+        ("CPUS", "cpus"),
+        ("MEM", "mem"),
+        ("DEPLOYMENTS", lambda a: [d.get("id") for d in a.get("deployments") or []]),
+        ("VERSION", "version"),
+        ("LAST FAILURE", lambda a: failure_text(a.get("lastTaskFailure")) or None),
+    ]
+
+
+def _status_color(value: Any) -> str | None:
+    text = str(value)
+    if "/" in text:
+        have, _, want = text.partition("/")
+        return "green" if have == want else ("yellow" if have != "0" else "red")
+    return None
+
+
+# -- app ----------------------------------------------------------------------------------
+
+
+@app_cmd.command("list")
+def app_list(
+    id_filter: str = typer.Option(None, "--filter", metavar="TEXT", help="Only apps whose id contains TEXT."),
+) -> None:
+    """List apps: id, tasks running of wanted, healthy, image, service ports, deployments.
+
+    Examples:
+
+    \b
+      avictl app list
+      avictl app list --filter web -o wide
+      avictl app list -o name
+    """
+    from ..output import Column
+
+    apps = _client().list_apps(id_filter=id_filter)
+    columns = [
+        Column("ID", "id"),
+        Column("TASKS", lambda a: f"{a.get('tasksRunning', 0)}/{a.get('instances', 0)}", color=_status_color),
+        Column("HEALTHY", lambda a: f"{a.get('tasksHealthy', 0)}/{a.get('instances', 0)}"
+               if a.get("healthChecks") else "-"),
+        Column("IMAGE", _image),
+        Column("SERVICE PORTS", _ports_text),
+        Column("DEPLOYMENTS", lambda a: len(a.get("deployments") or []) or "-"),
+        Column("CPUS", "cpus", wide=True),
+        Column("MEM", "mem", wide=True),
+        Column("CMD", "cmd", wide=True),
+        Column("VERSION", "version", wide=True),
+    ]
+    state().out.list(apps, columns, name="id")
+
+
+@app_cmd.command("show")
+def app_show(app_id: str = APP_ARG) -> None:
+    """Show one app: counts, image, network, service ports, deployments, last task failure.
+
+    Examples:
+
+    \b
+      avictl app show /webapp1
+      avictl app show webapp1 -o json
+    """
+    app = _client().get_app(app_id)
+    app.pop("tasks", None)
+    state().out.show(app, _app_summary(app))
+
+
+def _warn_new_network_form(client: Any, defn: dict[str, Any]) -> None:
+    """Marathon < 1.5 silently ignores `networks` and `container.portMappings`: say so before it bites."""
+    if not (defn.get("networks") or (defn.get("container") or {}).get("portMappings")):
+        return
+    try:
+        version = str(client.info().get("version") or "")
+    except errors.AvictlError:
+        return
+    import re
+
+    nums = tuple(int(x) for x in re.findall(r"\d+", version)[:2])
+    if nums and nums < (1, 5):
+        state().warn(f"Marathon {version} ignores `networks` and `container.portMappings` (the 1.5 form); "
+                     "use container.docker.network and container.docker.portMappings")
+
+
+@app_cmd.command("post")
+def app_post(
+    file: str = typer.Argument(..., metavar="FILE|-", help="App definition (JSON, e.g. Docker.json); - for stdin."),
+    overrides: list[str] = SET_OPT,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Validate and print what would be sent; send nothing."),
+    wait: bool = typer.Option(True, "--wait/--no-wait", help="Wait for the deployment to finish (default)."),
+    timeout: float = WAIT_TIMEOUT,
+) -> None:
+    """Create an app from a Marathon app definition and wait for its deployment.
+
+    The file is checked locally first (JSON syntax with line and column, id rules, types);
+    a bad file exits 2 and nothing is sent. An app that already exists exits 4: use
+    `avictl app apply` to update it. Prints the app with its assigned service ports.
+
+    Examples:
+
+    \b
+      avictl app post Docker.json
+      avictl app post Docker.json --set instances=3 --set id=/web
+      cat Docker.json | avictl app post - --no-wait
+      avictl app post Docker.json --dry-run -o json
+    """
+    _check_timeout(timeout)
+    defn = _load(file, overrides)
+    st = state()
+    if dry_run:
+        st.info(f"dry run: would POST /v2/apps for {defn['id']} (nothing sent)")
+        st.out.json(defn)
+        return
+    client = _client()
+    _warn_new_network_form(client, defn)
+    reply = client.post_app(defn)
+    warning = reply.pop("_warning", None)
+    if warning:
+        st.warn(warning)
+    app_id = reply.get("id") or defn["id"]
+    st.info(f"created app {app_id}" + (f" (deployment {reply['deploymentId']})" if reply.get("deploymentId") else ""))
+    app = _wait(client, app_id, timeout) if wait else client.get_app(app_id)
+    app.pop("tasks", None)
+    st.out.show(app, _app_summary(app))
+
+
+@app_cmd.command("apply")
+def app_apply(
+    file: str = typer.Argument(..., metavar="FILE|-", help="App definition (JSON); - for stdin."),
+    overrides: list[str] = SET_OPT,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the field diff; change nothing."),
+    force: bool = typer.Option(False, "--force", help="Override a deployment in progress (Marathon ?force=true)."),
+    wait: bool = typer.Option(True, "--wait/--no-wait", help="Wait for the deployment to finish (default)."),
+    timeout: float = WAIT_TIMEOUT,
+) -> None:
+    """Create the app, or update it (PUT) to match the file; unchanged → nothing sent.
+
+    Only the fields the file sets are compared; ports the file leaves at 0 and defaults
+    Marathon fills in are not differences. Running it twice changes nothing the second time.
+
+    Examples:
+
+    \b
+      avictl app apply Docker.json
+      avictl app apply Docker.json --set instances=4 --dry-run
+      avictl app apply Docker.json --force --no-wait
+    """
+    from ..marathon.appdef import diff_app, normalize_app_id
+
+    _check_timeout(timeout)
+    defn = _load(file, overrides)
+    st = state()
+    client = _client()
+    app_id = normalize_app_id(defn["id"])
+    current = client.find_app(app_id)
+    changes = [] if current is None else diff_app(defn, current)
+    result: dict[str, Any] = {"id": app_id, "changes": changes}
+    if current is None:
+        result["action"] = "create"
+    elif not changes:
+        result["action"] = "unchanged"
+    else:
+        result["action"] = "update"
+    if dry_run or result["action"] == "unchanged":
+        if result["action"] == "unchanged":
+            st.info(f"app {app_id}: no change")
+        elif dry_run:
+            st.info(f"dry run: would {result['action']} app {app_id} (nothing sent)")
+        _print_apply(result)
+        return
+    _warn_new_network_form(client, defn)
+    if current is None:
+        reply = client.post_app(defn)
+        warning = reply.pop("_warning", None)
+        if warning:
+            st.warn(warning)
+        result["deploymentId"] = reply.get("deploymentId")
+        st.info(f"created app {app_id}")
+    else:
+        reply = client.put_app(app_id, defn, force=force)
+        result["deploymentId"] = reply.get("deploymentId")
+        st.info(f"updated app {app_id}: {len(changes)} field(s) changed" +
+                (f" (deployment {reply['deploymentId']})" if reply.get("deploymentId") else ""))
+    if wait:
+        _wait(client, app_id, timeout)
+    _print_apply(result)
+
+
+def _print_apply(result: dict[str, Any]) -> None:
+    import json
+
+    out = state().out
+    if out.format in ("json", "jsonl", "yaml") or out.query:
+        out.show(result)
+        return
+    if result["changes"]:
+        from ..output import Column
+
+        out.list(result["changes"], [Column("FIELD", "field"),
+                                     Column("CURRENT", lambda c: json.dumps(c["current"])),
+                                     Column("DESIRED", lambda c: json.dumps(c["desired"]))], name="field")
+    else:
+        out.show(result, [("ID", "id"), ("ACTION", "action"), ("DEPLOYMENT", "deploymentId")])
+
+
+@app_cmd.command("scale")
+def app_scale(
+    app_id: str = APP_ARG,
+    instances: int = typer.Argument(..., metavar="N", help="Number of instances (0 suspends the app)."),
+    force: bool = typer.Option(False, "--force", help="Override a deployment in progress."),
+    wait: bool = typer.Option(False, "--wait", help="Wait until the app runs N instances."),
+    timeout: float = WAIT_TIMEOUT,
+) -> None:
+    """Set the number of instances of an app.
+
+    Examples:
+
+    \b
+      avictl app scale /webapp1 3
+      avictl app scale /webapp1 0 --wait      # suspend
+    """
+    from ..marathon.appdef import normalize_app_id
+
+    if instances < 0:
+        raise errors.UsageError(f"N must be 0 or more, not {instances}")
+    _check_timeout(timeout)
+    app_id = normalize_app_id(app_id)
+    client = _client()
+    reply = client.scale_app(app_id, instances, force=force)
+    st = state()
+    st.info(f"scaling {app_id} to {instances}" + (f" (deployment {reply.get('deploymentId')})"
+                                                   if reply.get("deploymentId") else ""))
+    if wait:
+        _wait(client, app_id, timeout)
+    st.out.show({"id": app_id, "instances": instances, "deploymentId": reply.get("deploymentId")},
+                [("ID", "id"), ("INSTANCES", "instances"), ("DEPLOYMENT", "deploymentId")])
+
+
+@app_cmd.command("restart")
+def app_restart(
+    app_id: str = APP_ARG,
+    force: bool = typer.Option(False, "--force", help="Override a deployment in progress."),
+    wait: bool = typer.Option(False, "--wait", help="Wait until the new tasks are up."),
+    timeout: float = WAIT_TIMEOUT,
+) -> None:
+    """Restart all tasks of an app (a rolling replacement by Marathon).
+
+    Examples:
+
+    \b
+      avictl app restart /webapp1
+      avictl app restart /webapp1 --wait --timeout 120
+    """
+    from ..marathon.appdef import normalize_app_id
+
+    _check_timeout(timeout)
+    app_id = normalize_app_id(app_id)
+    client = _client()
+    reply = client.restart_app(app_id, force=force)
+    st = state()
+    st.info(f"restarting {app_id} (deployment {reply.get('deploymentId')})")
+    if wait:
+        _wait(client, app_id, timeout)
+    st.out.show({"id": app_id, "deploymentId": reply.get("deploymentId")},
+                [("ID", "id"), ("DEPLOYMENT", "deploymentId")])
+
+
+@app_cmd.command("delete")
+def app_delete(
+    app_id: str = APP_ARG,
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    force: bool = typer.Option(False, "--force", help="Delete even while a deployment is in progress."),
+) -> None:
+    """Delete an app and kill its tasks (asks on a terminal; --yes in scripts).
+
+    Examples:
+
+    \b
+      avictl app delete /webapp1
+      avictl app delete /webapp1 --yes
+    """
+    from ..marathon.appdef import normalize_app_id
+
+    app_id = normalize_app_id(app_id)
+    client = _client()
+    client.get_app(app_id)  # exit 3 before asking about an app that is not there
+    st = state()
+    st.confirm(f"Delete app {app_id} and kill its tasks?", yes)
+    reply = client.delete_app(app_id, force=force)
+    st.info(f"deleted app {app_id}")
+    st.out.show({"id": app_id, "deploymentId": reply.get("deploymentId")},
+                [("ID", "id"), ("DEPLOYMENT", "deploymentId")])
+
+
+@app_cmd.command("tasks")
+def app_tasks(app_id: str = APP_ARG) -> None:
+    """List the tasks of an app: id, agent host, host ports, state, health.
+
+    Examples:
+
+    \b
+      avictl app tasks /webapp1
+      avictl app tasks /webapp1 -o json
+    """
+    from ..output import Column
+
+    def health(t: dict[str, Any]) -> str:
+        results = t.get("healthCheckResults") or []
+        if not results:
+            return "-"
+        return "healthy" if all(r.get("alive") for r in results) else "unhealthy"
+
+    tasks = _client().tasks(app_id)
+    columns = [
+        Column("ID", "id"),
+        Column("HOST", "host"),
+        Column("PORTS", "ports"),
+        Column("STATE", lambda t: t.get("state") or ("TASK_RUNNING" if t.get("startedAt") else "TASK_STAGING"),
+               color=lambda s: "green" if s == "TASK_RUNNING" else "yellow"),
+        Column("HEALTH", health, color=lambda h: {"healthy": "green", "unhealthy": "red"}.get(h)),
+        Column("STARTED", "startedAt"),
+        Column("VERSION", "version", wide=True),
+        Column("AGENT", "slaveId", wide=True),
+    ]
+    state().out.list(tasks, columns, name="id")
+
+
+@app_cmd.command("ports")
+def app_ports(app_id: str = APP_ARG) -> None:
+    """Show container port → service port → host ports per task (and the Avi VS port if configured).
+
+    Examples:
+
+    \b
+      avictl app ports /webapp1
+      avictl app ports /webapp1 -o json
+    """
+    from ..marathon.appdef import container_ports
+    from ..output import Column
+
+    st = state()
+    client = _client()
+    app = client.get_app(app_id)
+    tasks = app.get("tasks")
+    if tasks is None:
+        tasks = client.tasks(app_id)
+    rows = []
+    for i, port in enumerate(container_ports(app)):
+        hosts = [f"{t.get('host')}:{(t.get('ports') or [])[i]}" for t in tasks if len(t.get("ports") or []) > i]
+        rows.append({"index": i, "name": port.get("name"), "containerPort": port["containerPort"],
+                     "protocol": port.get("protocol") or "tcp", "servicePort": port["servicePort"],
+                     "hostPorts": hosts})
+    columns = [Column("INDEX", "index", wide=True), Column("NAME", "name", wide=True),
+               Column("CONTAINER PORT", "containerPort"), Column("PROTOCOL", "protocol"),
+               Column("SERVICE PORT", "servicePort"), Column("HOST PORTS", "hostPorts")]
+    if st.has_controller:
+        vs_port: Any = "-"
+        try:
+            vs_port = st.avi().vs_port_for_app(app.get("id") or app_id)
+        except Exception as exc:  # the Marathon part is still worth showing
+            st.warn(f"Avi virtual service port unavailable: {getattr(exc, 'message', exc)}")
+        matched = any(r["servicePort"] == vs_port for r in rows)
+        for r in rows:
+            r["aviVsPort"] = vs_port if (r["servicePort"] == vs_port or (not matched and r["index"] == 0)) else None
+        columns.append(Column("AVI VS PORT", "aviVsPort"))
+    st.out.list(rows, columns, name=lambda r: r["servicePort"])
+
+
+@app_cmd.command("wait")
+def app_wait(app_id: str = APP_ARG, timeout: float = WAIT_TIMEOUT) -> None:
+    """Wait until the app has no deployment and runs (and passes health checks on) all instances.
+
+    Follows Marathon's event stream and polls as well. Exit 7 at --timeout, with the last
+    task failure (a crash-looping app never finishes by itself).
+
+    Examples:
+
+    \b
+      avictl app wait /webapp1
+      avictl app wait /webapp1 --timeout 120 && avictl app ports /webapp1
+    """
+    from ..marathon.appdef import normalize_app_id
+    from ..ops.wait import app_progress
+
+    _check_timeout(timeout)
+    app_id = normalize_app_id(app_id)
+    app = _wait(_client(), app_id, timeout)
+    app.pop("tasks", None)
+    p = app_progress(app)
+    state().out.show({"id": app_id, "instances": p.instances, "running": p.running, "healthy": p.healthy,
+                      "status": "deployed"},
+                     [("ID", "id"), ("INSTANCES", "instances"), ("RUNNING", "running"), ("HEALTHY", "healthy"),
+                      ("STATUS", "status")])
+
+
+# -- deployment ---------------------------------------------------------------------------
+
+
+@dep_cmd.command("list")
+def deployment_list() -> None:
+    """List deployments in progress: id, apps, step, current actions.
+
+    Examples:
+
+    \b
+      avictl deployment list
+      avictl deployment list -o json
+    """
+    from ..marathon.client import current_actions
+    from ..output import Column
+
+    deps = _client().deployments()
+    columns = [Column("ID", "id"), Column("APPS", "affectedApps"),
+               Column("STEP", lambda d: f"{d.get('currentStep', '?')}/{d.get('totalSteps', '?')}"),
+               Column("ACTIONS", current_actions), Column("VERSION", "version", wide=True)]
+    state().out.list(deps, columns, name="id")
+
+
+@dep_cmd.command("watch")
+def deployment_watch(
+    deployment_id: str = typer.Argument(None, metavar="[ID]", help="Deployment id (default: all in progress)."),
+    timeout: float = WAIT_TIMEOUT,
+) -> None:
+    """Follow deployments until they finish (exit 7 at --timeout, with the apps' last task failure).
+
+    Examples:
+
+    \b
+      avictl deployment watch
+      avictl deployment watch 97c136bf-5a28-4821-9d94-480d9fbb01c8 --timeout 300
+    """
+    import time
+
+    from ..marathon.client import current_actions
+    from ..ops.wait import wait_for_deployment
+
+    _check_timeout(timeout)
+    st = state()
+    client = _client()
+    ids = [deployment_id] if deployment_id else [d["id"] for d in client.deployments()]
+    if deployment_id and not any(d.get("id") == deployment_id for d in client.deployments()):
+        st.info(f"deployment {deployment_id} is not in progress (finished, or never existed)")
+    deadline = time.monotonic() + timeout
+    done = []
+    for dep_id in ids:
+        left = max(0.001, deadline - time.monotonic())
+
+        def report(dep: dict[str, Any] | None, dep_id: str = dep_id) -> None:
+            if dep is None:
+                st.info(f"deployment {dep_id}: finished")
+            else:
+                st.info(f"deployment {dep_id}: step {dep.get('currentStep', '?')}/{dep.get('totalSteps', '?')} "
+                        f"{current_actions(dep)}")
+
+        wait_for_deployment(client, dep_id, left, on_progress=report)
+        done.append({"id": dep_id, "status": "finished"})
+    if not ids:
+        st.info("no deployment in progress")
+    st.out.list(done, _dep_done_columns(), name="id")
+
+
+def _dep_done_columns() -> list[Any]:
+    from ..output import Column
+
+    return [Column("ID", "id"), Column("STATUS", "status")]
+
+
+@dep_cmd.command("cancel")
+def deployment_cancel(
+    deployment_id: str = typer.Argument(..., metavar="ID", help="Deployment id (see `avictl deployment list`)."),
+    force: bool = typer.Option(False, "--force", help="Just stop it, without a rollback deployment."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Cancel a deployment: roll it back (a new deployment), or with --force just stop it.
+
+    Examples:
+
+    \b
+      avictl deployment cancel 97c136bf-5a28-4821-9d94-480d9fbb01c8
+      avictl deployment cancel 97c136bf-5a28-4821-9d94-480d9fbb01c8 --force --yes
+    """
+    st = state()
+    client = _client()
+    dep = next((d for d in client.deployments() if d.get("id") == deployment_id), None)
+    if dep is None:
+        raise errors.NotFound(f"deployment {deployment_id} not found (finished, or never existed)",
+                              "list the running ones with `avictl deployment list`")
+    apps = ", ".join(dep.get("affectedApps") or []) or "?"
+    st.confirm(f"{'Stop' if force else 'Roll back'} deployment {deployment_id} of {apps}?", yes)
+    reply = client.cancel_deployment(deployment_id, force=force)
+    result = {"id": deployment_id, "action": "stopped" if force else "rolled back",
+              "rollbackDeploymentId": reply.get("deploymentId")}
+    st.info(f"deployment {deployment_id} {result['action']}" +
+            (f"; rollback deployment {reply['deploymentId']}" if reply.get("deploymentId") else ""))
+    st.out.show(result, [("ID", "id"), ("ACTION", "action"), ("ROLLBACK DEPLOYMENT", "rollbackDeploymentId")])
