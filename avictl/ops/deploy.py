@@ -96,7 +96,7 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
         if current is None:
             action = "create"
         else:
-            action = "update" if appdef.differs(current, defn) else "unchanged"
+            action = "update" if appdef.diff_app(defn, current) else "unchanged"
         result.app_action = action
         if opts.dry_run:
             report.skip(f"dry run: would {action} {app_id}" if action != "unchanged" else
@@ -116,7 +116,7 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
         if opts.dry_run and current is None:
             report.skip("dry run")
         else:
-            app = waits.wait_for_app(marathon, app_id, opts.timeout, on_progress=report.note)
+            app = waits.wait_for_app(marathon, app_id, opts.timeout, on_progress=lambda p: report.note(p.describe()))
             result.tasks = _tasks_text(app)
             report.done(result.tasks)
 
