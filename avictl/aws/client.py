@@ -43,7 +43,7 @@ class AwsClient:
 
     def __init__(self, *, profile: str | None = None, region: str | None = None, endpoint_url: str | None = None,
                  timeout: float = 30.0, max_attempts: int = 4, log: Callable[[str], None] | None = None,
-                 verbose: bool = False):
+                 verbose: bool = False, debug: bool = False):
         self.profile = profile or None
         self.region = region or None
         self.endpoint_url = endpoint_url or None
@@ -51,6 +51,7 @@ class AwsClient:
         self.max_attempts = max_attempts
         self.log = log
         self.verbose = verbose
+        self.debug = debug
         self._session: Any = None
         self._clients: dict[str, Any] = {}
 
@@ -65,7 +66,7 @@ class AwsClient:
     # -- sessions and clients ----------------------------------------------------------
 
     def client(self, service: str) -> Any:
-        """The boto3 client of `service` ("elb", "elbv2", "ec2", "cloudformation"), created once."""
+        """The boto3 client of `service` ("elb", "elbv2", "ec2", "cloudformation", "sts"), created once."""
         if service in self._clients:
             return self._clients[service]
         with translate_errors():
@@ -81,7 +82,7 @@ class AwsClient:
                 raise UsageError("no AWS region configured",
                                  "set AWS_REGION, `avictl config set aws_region REGION`, or a region in the AWS profile")
             client = self._session.client(service, endpoint_url=self.endpoint_url, config=config)
-        if self.log and self.verbose:
+        if self.log:
             self._hook_logging(client)
         self._clients[service] = client
         return client
@@ -104,7 +105,12 @@ class AwsClient:
             elapsed = time.monotonic() - started.pop(model.name, time.monotonic())
             self.log(f"AWS {service} {model.name} → {status} ({elapsed * 1000:.0f} ms)")
 
+        def params(model: Any = None, params: Any = None, **_: Any) -> None:
+            if self.debug and params:  # request parameters; AWS credentials are never part of them
+                self.log(f"AWS {service} {model.name} params: {params.get('body') or params.get('query_string')}")
+
         client.meta.events.register("before-call", before)
+        client.meta.events.register("before-call", params)
         client.meta.events.register("after-call", after)
 
     def call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
@@ -265,7 +271,8 @@ class AwsClient:
     # -- CloudFormation --------------------------------------------------------------------
 
     def stack(self, name: str) -> dict[str, Any]:
-        """A stack's name, status, reason, times, parameters and outputs (NotFound exit 3)."""
+        """DescribeStacks' stack in AWS's own shape (StackName, StackStatus, Outputs [{OutputKey,
+        OutputValue, Description}], Parameters ...), times as ISO strings. NotFound (exit 3)."""
         try:
             stacks = self.call("cloudformation", "describe_stacks", StackName=name)["Stacks"]
         except UsageError as exc:
@@ -273,15 +280,14 @@ class AwsClient:
                 raise NotFound(f"CloudFormation stack {name!r} not found in region {self.region_name}",
                                "check the name and the region (AWS_REGION)") from None
             raise
-        s = stacks[0]
-        return {
-            "name": s["StackName"], "id": s.get("StackId"), "status": s.get("StackStatus"),
-            "status_reason": s.get("StackStatusReason"), "created": _iso(s.get("CreationTime")),
-            "updated": _iso(s.get("LastUpdatedTime")), "description": s.get("Description"),
-            "parameters": {p["ParameterKey"]: p.get("ParameterValue") for p in s.get("Parameters", [])},
-            "outputs": [{"key": o["OutputKey"], "value": o.get("OutputValue"), "description": o.get("Description")}
-                        for o in s.get("Outputs", [])],
-        }
+        stack = {k: _iso(v) if hasattr(v, "isoformat") else v for k, v in stacks[0].items()}
+        stack.setdefault("Outputs", [])
+        stack.setdefault("Parameters", [])
+        return stack
+
+    def whoami(self) -> str:
+        """The caller's ARN (STS GetCallerIdentity): proves the credentials work."""
+        return self.call("sts", "get_caller_identity").get("Arn", "")
 
 
 # -- helpers shared with ops/retarget.py and the CLI ------------------------------------------

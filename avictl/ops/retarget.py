@@ -160,13 +160,13 @@ def validate_health_values(values: dict[str, Any], source: str = "flag") -> None
         if value is None:
             continue
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            flag = "--" + key.replace("_", "-")
+            flag = "--health-timeout" if key == "timeout" else "--" + key.replace("_", "-")
             raise UsageError(f"health check {key.replace('_', ' ')} must be from {low} to {high}, not {value}",
                              f"fix {flag}" if source == "flag" else None)
     if values.get("interval") is not None and values.get("timeout") is not None:
         if values["timeout"] >= values["interval"]:
             raise UsageError(f"health check timeout ({values['timeout']}s) must be less than the interval "
-                             f"({values['interval']}s)", "set --timeout-seconds lower or --interval higher")
+                             f"({values['interval']}s)", "set --health-timeout lower or --interval higher")
 
 
 def validate_health_path(path: str | None) -> str | None:
@@ -224,7 +224,7 @@ def _merged_health(before: dict[str, Any] | None, flags: dict[str, Any]) -> dict
         validate_health_values(merged, source="merged")
     except UsageError as exc:
         raise UsageError(f"{exc.message} (after keeping the current values)",
-                         "set --interval, --timeout-seconds and the thresholds explicitly") from None
+                         "set --interval, --health-timeout and the thresholds explicitly") from None
     return merged
 
 
@@ -386,7 +386,7 @@ def _check_security_groups(aws: AwsClient, plan: Plan) -> None:
     for rule in plan.missing_rules:
         plan.warnings.append(f"the instances' security group does not admit the load balancer on port "
                              f"{plan.port}: missing rule {rule.text()}"
-                             + ("" if plan.fix_security_group else " (add it with --fix-security-group)"))
+                             + (" (will be added)" if plan.fix_security_group else " (add it with --fix-security-group)"))
 
 
 def _covers(cidr: str, vpc_cidrs: list[str]) -> bool:

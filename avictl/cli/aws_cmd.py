@@ -1,0 +1,259 @@
+"""`avictl elb list|show|health|retarget` and `avictl stack show`: AWS load balancers and stacks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from .. import errors
+from ._common import parse_port, state
+
+elb_app = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
+                      help="Classic ELBs and ALB/NLBs: list, show, health, retarget to a port.")
+stack_app = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
+                        help="CloudFormation stacks: status and outputs.")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(elb_app, name="elb", help="Classic ELBs and ALB/NLBs: list, show, health, retarget to a port.")
+    root.add_typer(stack_app, name="stack", help="CloudFormation stack status and outputs.")
+
+
+def _elb_name(name: str | None) -> str:
+    name = name or state().settings.elb
+    if not name:
+        raise errors.UsageError("no load balancer named", "pass NAME, or set AVICTL_ELB / the profile's elb")
+    return name
+
+
+def _instances_text(lb: dict[str, Any]) -> str:
+    if lb.get("in_service") is None:
+        return f"?/{lb.get('total', 0)}"
+    return f"{lb['in_service']}/{lb['total']}"
+
+
+def _instances_color(text: Any) -> str | None:
+    try:
+        ok, total = (int(x) for x in str(text).split("/"))
+    except ValueError:
+        return None
+    return "green" if total and ok == total else ("yellow" if ok else "red")
+
+
+def _columns() -> list[Any]:
+    from ..aws.client import listener_text
+    from ..output import Column
+
+    return [
+        Column("NAME", "name"),
+        Column("TYPE", "type"),
+        Column("DNS NAME", "dns_name"),
+        Column("LISTENERS", lambda lb: ", ".join(listener_text(ls) for ls in lb["listeners"])),
+        Column("HEALTH CHECK", "health_check.target"),
+        Column("INSTANCES", _instances_text, color=_instances_color),
+        Column("SCHEME", "scheme", wide=True),
+        Column("VPC", "vpc_id", wide=True),
+        Column("SECURITY GROUPS", "security_groups", wide=True),
+    ]
+
+
+@elb_app.command("list")
+def elb_list() -> None:
+    """List the classic and v2 load balancers of the region with listeners, health check and instances.
+
+    INSTANCES is in service / registered (healthy / registered targets for ALB/NLB).
+
+    Examples:
+
+    \b
+      avictl elb list
+      avictl elb list -o wide
+      avictl elb list -o json --query "[?type=='classic'].name"
+    """
+    st = state()
+    st.out.list(st.aws().list_load_balancers(), _columns(), name="name")
+
+
+@elb_app.command("show")
+def elb_show(name: str = typer.Argument(None, metavar="NAME", help="Load balancer name (default: profile elb).")) -> None:
+    """Show one load balancer: DNS name, listeners, health check, security groups, instances.
+
+    Examples:
+
+    \b
+      avictl elb show avi-mesos-PublicSlaveL
+      avictl elb show avi-mesos-PublicSlaveL -o json
+    """
+    from ..aws.client import listener_text
+    from ..ops.retarget import health_text
+
+    st = state()
+    lb = st.aws().load_balancer(_elb_name(name))
+    st.out.show(lb, [
+        ("Name", "name"), ("Type", "type"), ("DNS name", "dns_name"), ("Scheme", "scheme"), ("VPC", "vpc_id"),
+        ("Security groups", "security_groups"),
+        ("Listeners", lambda lb: "; ".join(listener_text(ls) for ls in lb["listeners"])),
+        ("Health check", lambda lb: health_text(lb.get("health_check"))),
+        ("Target groups", lambda lb: [f"{t['name']} ({t['protocol']}:{t['port']})" for t in lb["target_groups"]]
+         or None),
+        ("Instances", lambda lb: f"{_instances_text(lb)} in service"),
+        ("Instance states", lambda lb: "; ".join(f"{i['id']} {i.get('state')}" for i in lb["instances"]) or None),
+    ])
+
+
+@elb_app.command("health")
+def elb_health(name: str = typer.Argument(None, metavar="NAME", help="Load balancer name (default: profile elb).")) -> None:
+    """Show the health of every instance (classic) or target (ALB/NLB) behind a load balancer.
+
+    Examples:
+
+    \b
+      avictl elb health avi-mesos-PublicSlaveL
+      avictl elb health avi-mesos-PublicSlaveL -o json
+    """
+    from ..output import Column
+
+    st = state()
+    lb = st.aws().load_balancer(_elb_name(name))
+    good = ("InService", "healthy")
+    st.out.list(lb["instances"], [
+        Column("INSTANCE", "id"),
+        Column("PORT", "port"),
+        Column("STATE", "state", color=lambda v: "green" if v in good else ("yellow" if v in ("initial", "Unknown",
+                                                                                              "draining") else "red")),
+        Column("REASON", lambda i: i.get("description") or i.get("reason")),
+        Column("TARGET GROUP", "target_group", wide=True),
+    ], name="id")
+
+
+@elb_app.command("retarget")
+def elb_retarget(
+    name: str = typer.Argument(None, metavar="NAME", help="Load balancer name (default: profile elb)."),
+    app: str = typer.Option(None, "--app", metavar="APP", help="Marathon app whose Avi virtual service port to use."),
+    port: str = typer.Option(None, "--port", metavar="PORT", help="Instance port to forward to."),
+    listener_port: str = typer.Option("80", "--listener-port", metavar="PORT", help="Load balancer port to change."),
+    health_path: str = typer.Option(None, "--health-path", metavar="PATH",
+                                    help="Health check path (default: the current one, else /)."),
+    health_protocol: str = typer.Option(None, "--health-protocol", metavar="HTTP|TCP",
+                                        help="Health check protocol (default: the current one)."),
+    interval: int = typer.Option(None, "--interval", metavar="SECONDS", help="Health check interval, 5-300."),
+    health_timeout: int = typer.Option(None, "--health-timeout", metavar="SECONDS",
+                                       help="Health check timeout, 2-60 and below the interval."),
+    healthy_threshold: int = typer.Option(None, "--healthy-threshold", metavar="N", help="2-10."),
+    unhealthy_threshold: int = typer.Option(None, "--unhealthy-threshold", metavar="N", help="2-10."),
+    fix_security_group: bool = typer.Option(False, "--fix-security-group",
+                                            help="Add the missing security-group rule for the new port."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; change nothing."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    wait: bool = typer.Option(False, "--wait", help="Wait until at least one instance is in service."),
+    timeout: float = typer.Option(300, "--timeout", metavar="SECONDS", min=0,
+                                  help="Limit of --wait (and of an ALB's new target group becoming healthy)."),
+) -> None:
+    """Point a load balancer's listener and health check at an app's port.
+
+    Classic ELB: the listener on --listener-port is deleted and re-created with the new
+    instance port (protocol and certificate kept) and the health check targets the same
+    port; if anything fails after the change started, the old settings are restored
+    (exit 8). ALB/NLB: a target group on the new port gets the same instances and, once
+    one is healthy, the listener forwards to it. Running it again changes nothing.
+
+    Examples:
+
+    \b
+      avictl elb retarget avi-mesos-PublicSlaveL --app /webapp --dry-run
+      avictl elb retarget avi-mesos-PublicSlaveL --port 10001 --yes --wait
+      avictl elb retarget my-alb --port 10001 --health-path /health --fix-security-group
+    """
+    from ..aws.client import listener_text
+    from ..ops import retarget as ops
+
+    st = state()
+    lb_name = _elb_name(name)
+    if (app is None) == (port is None):
+        raise errors.UsageError("give exactly one of --app APP and --port PORT")
+    lport = parse_port(listener_port, "--listener-port")
+    flags = {"interval": interval, "timeout": health_timeout, "healthy_threshold": healthy_threshold,
+             "unhealthy_threshold": unhealthy_threshold}
+    ops.validate_health_values(flags)
+    if health_protocol is not None and health_protocol.upper() not in ops.HEALTH_PROTOCOLS:
+        raise errors.UsageError(f"--health-protocol must be HTTP or TCP (or HTTPS, SSL), not {health_protocol!r}")
+    new_port = parse_port(port, "--port") if port is not None else _port_for_app(app)
+
+    aws = st.aws()
+    plan = ops.plan_retarget(aws, lb_name, new_port, listener_port=lport, health_path=health_path,
+                             health_protocol=health_protocol, interval=interval, timeout=health_timeout,
+                             healthy_threshold=healthy_threshold, unhealthy_threshold=unhealthy_threshold,
+                             fix_security_group=fix_security_group)
+    for warning in plan.warnings:
+        st.warn(warning)
+    if plan.sg_note:
+        st.info(f"note: {plan.sg_note}")
+    structured = st.out.format in ("json", "jsonl", "yaml") or bool(st.opts.query)
+    if not structured:
+        _print_plan(plan)
+
+    result = plan.to_dict()
+    if plan.no_change:
+        st.info(f"no change: {lb_name} already forwards {listener_text(plan.listener_after)} "
+                f"with health check {plan.health_after['target']}")
+        result["result"] = "no change"
+    elif dry_run:
+        st.info("dry run: nothing was changed")
+        result["result"] = "dry run"
+    else:
+        st.confirm(f"Retarget {lb_name} listener {lport} to port {new_port}?", yes)
+        ops.apply_plan(aws, plan, on_progress=lambda m: st.info(f"  {m}"), wait_timeout=timeout)
+        st.info(f"changed: {lb_name} now forwards {listener_text(plan.listener_after)}, "
+                f"health check {plan.health_after['target']}")
+        result["result"] = "changed"
+    if wait and not dry_run:
+        states = ops.wait_healthy(aws, plan, timeout, on_progress=lambda m: st.info(f"  {m}"))
+        result["instances"] = states
+    if structured:
+        st.out.show(result)
+
+
+def _print_plan(plan: Any) -> None:
+    from ..output import Column
+
+    rows = [{"what": w, "before": b, "after": a} for w, b, a in plan.lines()]
+    state().out.list(rows, [Column("CHANGE", "what"), Column("BEFORE", "before"), Column("AFTER", "after")],
+                     name="what")
+
+
+def _port_for_app(app: str) -> int:
+    """The app's Avi virtual service port, or its Marathon service port when no controller is configured."""
+    st = state()
+    if st.has_controller:
+        return int(st.avi().vs_port_for_app(app))
+    if st.has_marathon:
+        ports = st.marathon().service_ports(app)
+        if not ports:
+            raise errors.NotFound(f"app {app} has no service port")
+        st.info(f"no Avi controller configured: using the Marathon service port {ports[0]} of {app}")
+        return int(ports[0])
+    raise errors.UsageError(f"cannot find the port of {app}: no Avi controller and no Marathon configured",
+                            "set AVI_CONTROLLER or MARATHON_URL (or the profile), or pass --port")
+
+
+@stack_app.command("show")
+def stack_show(name: str = typer.Argument(..., metavar="NAME", help="CloudFormation stack name or id.")) -> None:
+    """Show a CloudFormation stack's status and outputs.
+
+    `avictl config init --from-stack NAME` fills a profile from the same outputs.
+
+    Examples:
+
+    \b
+      avictl stack show avi-mesos
+      avictl stack show avi-mesos -o json --query "Outputs[?OutputKey=='MarathonURL'].OutputValue | [0]"
+    """
+    st = state()
+    stack = st.aws().stack(name)
+    fields: list[tuple[str, Any]] = [("Name", "StackName"), ("Status", "StackStatus"),
+                                     ("Reason", "StackStatusReason"), ("Created", "CreationTime"),
+                                     ("Updated", "LastUpdatedTime")]
+    for out in stack.get("Outputs", []):
+        fields.append((out["OutputKey"], lambda _s, v=out.get("OutputValue"): v))
+    st.out.show(stack, fields)
