@@ -657,6 +657,8 @@ class AviLab(LabServer):
                 vsvip = self._store("vsvip", {"name": f"vsvip-{body.get('name')}", "cloud_uuid": body["cloud_uuid"],
                                               "vip": vips}, tenant)
                 body["vsvip_uuid"] = vsvip["uuid"]
+            for key, default in _VS_TEMPLATE.items():  # the controller fills its defaults in
+                body.setdefault(key, copy.deepcopy(default))
             body.setdefault("enabled", True)
             body.setdefault("services", [])
         if otype == "pool":
