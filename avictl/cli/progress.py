@@ -37,8 +37,7 @@ class StepProgress:
         if self.live:
             self._status = self._console.status(self._label(""), spinner="dots")
             self._status.start()
-        else:
-            self._line(f"[{self.index}/{self.total}] {title} ...")
+        # Piped: one line per step, written when the step ends.
 
     def note(self, detail: str) -> None:
         """Progress inside the step (e.g. "1/2 tasks running")."""
