@@ -1,6 +1,7 @@
 """Entry point: `avictl` and `python -m avictl`.
 
-`avictl --version` answers before typer is imported; everything else goes to the CLI.
+`avictl --version` and the shell-completion request `avictl __complete ...` answer before
+typer is imported; everything else goes to the CLI.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(f"avictl {__version__}\n")
         return 0
+    if args and args[0] == "__complete":
+        from .shell.complete import main as complete
+
+        return complete(args[1:])
     from .cli.main import run
 
     return run(args)

@@ -1,0 +1,1 @@
+"""Shell integration: completion scripts and man pages generated from the command tree."""
