@@ -204,7 +204,7 @@ class MarathonLab(LabServer):
         denied = self._check_auth(req)
         if denied:
             return denied
-        path = req.path.rstrip("/") or "/"
+        path = re.sub(r"/{2,}", "/", req.path).rstrip("/") or "/"  # Marathon takes /v2/apps//x as /v2/apps/x
         with self.lock:
             if path == "/ping":
                 return Response.text("pong\n")
@@ -314,7 +314,8 @@ class MarathonLab(LabServer):
                 "http_config": {"http_port": self.port, "https_port": 8443}}
 
     def _list_apps(self, req: Request) -> Response:
-        embed = set(req.query.get("embed", []))
+        # Marathon accepts both spellings (`apps.tasks` and `app.tasks`) on /v2/apps.
+        embed = {e.replace("app.", "apps.", 1) if e.startswith("app.") else e for e in req.query.get("embed", [])}
         want_tasks = "apps.tasks" in embed
         id_filter = req.arg("id")
         apps = [self._app_view(a, tasks=want_tasks, failures=self.v < (1, 0) or "apps.lastTaskFailure" in embed)
