@@ -1,0 +1,167 @@
+"""`avictl vs|pool|cloud|api|login|logout|status` against the controller stand-in, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from plugins.avi_lab import AVI_VERSIONS, post_marathon_app
+
+WEB = {"id": "/group/web", "instances": 2, "labels": {"FE-Proxy": "yes"},
+       "container": {"type": "DOCKER", "docker": {"image": "nginx", "network": "BRIDGE",
+                                                  "portMappings": [{"containerPort": 80, "hostPort": 0}]}}}
+
+
+@pytest.fixture
+def web_app(avi_marathon):
+    app = post_marathon_app(avi_marathon, WEB, wait_running=2)
+    mappings = (app.get("container", {}).get("portMappings")
+                or app.get("container", {}).get("docker", {}).get("portMappings"))
+    return app, mappings[0]["servicePort"]
+
+
+@pytest.mark.parametrize("avi_lab", AVI_VERSIONS, indirect=True)
+def test_vs_list_columns_per_version(cli, avi_env, avi_lab, web_app, avi_marathon):
+    _, port = web_app
+    avi_lab.seed(2)
+    # with Marathon configured the APP column is exact (names flatten '/' to '-')
+    r = cli("vs", "list", env={**avi_env, "MARATHON_URL": avi_marathon.url})
+    assert r.exit_code == 0, r
+    rows = {line.split("\t")[0]: line.split("\t") for line in r.stdout.splitlines()}
+    assert rows["group-web"] == ["group-web", "10.10.0.1", str(port), "UP", "group-web-pool-80", "/group/web",
+                                 "Default-Cloud"]
+    assert rows["vs-000000"][:5] == ["vs-000000", "10.2.0.1", "80", "DOWN", "vs-000000-pool"]
+    assert rows["vs-000001"][2] == "443/ssl"
+
+
+def test_vs_list_table_and_json_forms(cli, avi_env, avi_lab):
+    avi_lab.seed(3)
+    r = cli("vs", "list", "-o", "table", env=avi_env)
+    assert r.stdout.splitlines()[0].split() == ["NAME", "VIP", "PORTS", "STATE", "POOL", "APP", "CLOUD"]
+    items = json.loads(cli("vs", "list", "-o", "json", env=avi_env).stdout)
+    assert items[1]["vips"] == ["10.2.0.2"] and items[1]["services"][0]["enable_ssl"] is True
+    lines = cli("vs", "list", "-o", "jsonl", env=avi_env).stdout.splitlines()
+    assert [json.loads(x)["name"] for x in lines] == ["vs-000000", "vs-000001", "vs-000002"]
+    assert cli("vs", "list", "-o", "name", env=avi_env).stdout.split() == ["vs-000000", "vs-000001", "vs-000002"]
+    assert cli("vs", "list", "--query", "[].name", "-o", "json", env=avi_env).exit_code == 0
+
+
+def test_vs_list_filters(cli, avi_env, avi_lab):
+    avi_lab.seed(15)
+    avi_lab.seed(2, prefix="edge-", cloud="vmware-cloud")
+    avi_lab.seed(1, prefix="dev-", tenant="dev")
+    names = lambda *a: cli("vs", "list", "-o", "name", *a, env=avi_env).stdout.split()  # noqa: E731
+    assert names("--name", "vs-00001*") == [f"vs-0000{n}" for n in range(10, 15)]
+    assert names("--cloud", "vmware-cloud") == ["edge-000015", "edge-000016"]
+    assert names("--state", "down") == ["vs-000000", "vs-000007", "vs-000014"]
+    assert names("--state", "OPER_DOWN", "--name", "vs-*") == ["vs-000000", "vs-000007", "vs-000014"]
+    assert names("--tenant", "dev") == ["dev-000017"]
+    assert len(names("--all-tenants")) == 18
+    avi_lab.clear_requests()
+    bad = cli("vs", "list", "--state", "sideways", env=avi_env)
+    assert bad.exit_code == 2 and "unknown state" in bad.stderr and not avi_lab.sent("GET", "virtualservice")
+
+
+def test_vs_show_with_members(cli, avi_env, web_app, avi_marathon):
+    r = cli("vs", "show", "/group/web", env=avi_env)
+    assert r.exit_code == 0, r
+    fields = dict(line.split("\t", 1) for line in r.stdout.splitlines())
+    assert fields["Name"] == "group-web" and fields["State"] == "UP" and fields["VIPs"] == "10.10.0.1"
+    assert fields["Members"] == "10.0.1.10:31000 UP,10.0.1.11:31001 UP"
+    shown = json.loads(cli("vs", "show", "group-web", "-o", "json", env=avi_env).stdout)
+    assert shown["app"] == "/group-web"  # without Marathon: the flat guess
+    shown = json.loads(cli("vs", "show", "group-web", "-o", "json",
+                           env={**avi_env, "MARATHON_URL": avi_marathon.url}).stdout)
+    assert shown["app"] == "/group/web" and shown["config"]["name"] == "group-web"
+    assert len(shown["members"]) == 2
+    missing = cli("vs", "show", "nope", env=avi_env)
+    assert missing.exit_code == 3 and "virtual service 'nope' not found" in missing.stderr
+
+
+def test_vs_port(cli, avi_env, web_app, avi_marathon):
+    _, port = web_app
+    r = cli("vs", "port", "/group/web", env=avi_env)
+    assert (r.exit_code, r.stdout) == (0, f"{port}\n")
+    assert cli("vs", "port", "group-web", env=avi_env).stdout == f"{port}\n"
+    no_ssl = cli("vs", "port", "/group/web", "--ssl", env=avi_env)
+    assert no_ssl.exit_code == 3 and no_ssl.stdout == "" and "no SSL service port" in no_ssl.stderr
+    post_marathon_app(avi_marathon, {**WEB, "id": "/group/tls", "labels": {"avi_proxy": json.dumps(
+        {"virtualservice": {"services": [{"port": 443, "enable_ssl": True}, {"port": 80}]}})}}, wait_running=2)
+    assert cli("vs", "port", "/group/tls", "--ssl", env=avi_env).stdout == "443\n"
+    assert cli("vs", "port", "/group/tls", env=avi_env).stdout == "80\n"
+    none = cli("vs", "port", "/group/absent", env=avi_env)
+    assert none.exit_code == 3 and "no virtual service for app /group/absent yet" in none.stderr
+
+
+def test_pool_and_cloud_commands(cli, avi_env, web_app, avi_marathon):
+    r = cli("pool", "list", env=avi_env)
+    assert r.stdout.splitlines() == ["group-web-pool-80\t10.0.1.10:31000,10.0.1.11:31001\tDefault-Cloud"]
+    shown = cli("pool", "show", "group-web-pool-80", env=avi_env)
+    assert "10.0.1.10:31000 UP" in shown.stdout
+    assert cli("pool", "show", "nope", env=avi_env).exit_code == 3
+    clouds = cli("cloud", "list", env=avi_env).stdout.splitlines()
+    assert clouds[0] == f"Default-Cloud\tCLOUD_MESOS\t{avi_marathon.url}\tpublic 10000-20000,private 10000-20000"
+    detail = json.loads(cli("cloud", "show", "Default-Cloud", "-o", "json", env=avi_env).stdout)
+    assert detail["marathon"][0]["url"] == avi_marathon.url
+    assert detail["config"]["mesos_configuration"]["marathon_configurations"][0]["public_port_range"] == {
+        "start": 10000, "end": 20000}
+
+
+def test_api_command(cli, avi_env, avi_lab, tmp_path):
+    avi_lab.seed(2)
+    r = cli("api", "GET", "/api/virtualservice?name=vs-000001&fields=name", env=avi_env)
+    assert r.exit_code == 0 and json.loads(r.stdout)["results"][0]["name"] == "vs-000001"
+    assert json.loads(cli("api", "get", "cloud", "--query", "results[].name", env=avi_env).stdout) == [
+        "Default-Cloud", "vmware-cloud"]
+    body = tmp_path / "pool.json"
+    body.write_text('{"name": "from-file", "servers": []}')
+    created = cli("api", "POST", "/api/pool", "--data", str(body), env=avi_env)
+    assert created.exit_code == 0 and json.loads(created.stdout)["name"] == "from-file"
+    dup = cli("api", "POST", "/api/pool", "--data", "-", input='{"name": "from-file"}', env=avi_env)
+    assert dup.exit_code == 4 and "already exist" in dup.stderr
+    bad = cli("api", "POST", "/api/pool", "--data", "-", input='{"name": ', env=avi_env)
+    assert bad.exit_code == 2 and "line 1" in bad.stderr
+    assert cli("api", "GET", "/api/virtualservice/virtualservice-x", env=avi_env).exit_code == 3
+    assert cli("api", "FETCH", "/api/pool", env=avi_env).exit_code == 2
+
+
+def test_consecutive_commands_reuse_the_session(cli, avi_env, avi_lab):
+    avi_lab.seed(1)
+    for _ in range(3):
+        assert cli("vs", "list", env=avi_env).exit_code == 0
+    assert len(avi_lab.sent("POST", "^/login$")) == 1
+
+
+def test_login_status_logout(cli, avi_env, avi_lab):
+    r = cli("login", "--no-store", env=avi_env)
+    assert r.exit_code == 0, r
+    assert avi_lab.version in r.stderr
+    status = cli("status", "-o", "json", env=avi_env)
+    avi_row = next(row for row in json.loads(status.stdout) if row["system"] == "avi")
+    assert avi_row["authenticated"] is True and avi_row["version"] == avi_lab.version
+    token = cli("login", "--no-store", "--token-hours", "2", env=avi_env)
+    assert token.exit_code == 0 and len(token.stdout.strip()) >= 20
+    out = cli("logout", env=avi_env)
+    assert out.exit_code == 0 and avi_lab.sent("POST", "^/logout$")
+
+
+def test_wrong_password_and_no_ca(cli, avi_env, avi_lab):
+    bad = cli("vs", "list", env={**avi_env, "AVI_PASSWORD": "wrong"})
+    assert bad.exit_code == 5 and "Invalid credentials" in bad.stderr and "wrong" not in bad.stderr
+    no_ca = {k: v for k, v in avi_env.items() if k != "AVI_CA_BUNDLE"}
+    r = cli("vs", "list", env=no_ca)
+    assert r.exit_code == 6 and "TLS verification failed" in r.stderr
+
+
+def test_password_never_in_debug_output(cli, avi_env, avi_lab):
+    avi_lab.seed(1)
+    r = cli("--debug", "vs", "list", env=avi_env)
+    assert r.exit_code == 0
+    assert avi_lab.password not in r.stderr and "X-Avi-Version" in r.stderr.replace("x-avi-version", "X-Avi-Version")
+
+
+def test_commands_have_examples(cli):
+    for args in (["vs", "list"], ["vs", "show"], ["vs", "port"], ["pool", "list"], ["pool", "show"],
+                 ["cloud", "list"], ["cloud", "show"], ["api"]):
+        r = cli(*args, "--help")
+        assert r.exit_code == 0 and "Examples:" in r.stdout, args
