@@ -89,3 +89,12 @@ def test_ports_show_the_avi_column_only_with_a_controller(cli, marathon_lab, mar
     assert r.exit_code == 0, r
     rows = json.loads(r.stdout)
     assert rows[0]["aviVsPort"] == "-" and "warning:" in r.stderr
+
+
+def test_ports_show_the_avi_vs_port_from_the_controller(cli, avi_marathon, avi_env):
+    env = {**avi_env, "MARATHON_URL": avi_marathon.url}
+    assert cli("app", "post", DOCKER_JSON, env=env).exit_code == 0
+    r = cli("app", "ports", "/webapp1", "-o", "json", env=env)
+    assert r.exit_code == 0, r
+    row = json.loads(r.stdout)[0]
+    assert row["aviVsPort"] == row["servicePort"] >= 10000, r
