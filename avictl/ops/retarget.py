@@ -662,6 +662,7 @@ def apply_plan(aws: AwsClient, plan: Plan, *, on_progress: Progress = None,
                 applier.v2()
             if applier.signals.pending is not None:
                 applier.say("interrupted: the change was completed")
+                applier.signals.critical = True  # the change stands; only read it back
                 lb = applier.verify()
                 raise Interrupted(f"interrupted after the change to {plan.name} completed "
                                   f"({listener_text(plan.listener_after)})")

@@ -1,0 +1,295 @@
+"""`avictl elb ...` and `avictl stack show` as a user runs them, against moto's server over HTTP."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+FORMATS = ["table", "wide", "tsv", "json", "jsonl", "yaml", "name"]
+
+
+def listeners(boto, name):
+    desc = boto["elb"].describe_load_balancers(LoadBalancerNames=[name])["LoadBalancerDescriptions"][0]
+    return [ld["Listener"] for ld in desc["ListenerDescriptions"]], desc["HealthCheck"]
+
+
+# -- list / show / health ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_elb_list_every_format(cli, aws_world, fmt):
+    r = cli("elb", "list", "-o", fmt, env=aws_world["env"])
+    assert r.exit_code == 0, r
+    if fmt == "json":
+        data = json.loads(r.stdout)
+        assert [lb["name"] for lb in data] == [aws_world["elb_name"], aws_world["alb_name"]]
+        classic = data[0]
+        assert classic["listeners"][0]["instance_port"] == 80
+        assert classic["health_check"]["target"] == "HTTP:80/"
+        assert classic["in_service"] == 2 and classic["total"] == 2
+        assert data[1]["target_groups"][0]["name"] == aws_world["target_group_name"]
+    elif fmt == "jsonl":
+        assert [json.loads(line)["type"] for line in r.stdout.splitlines()] == ["classic", "application"]
+    elif fmt == "name":
+        assert r.stdout.split() == [aws_world["elb_name"], aws_world["alb_name"]]
+    elif fmt == "yaml":
+        assert "avi-mesos-PublicSlaveL" in r.stdout and "dns_name" in r.stdout
+    else:
+        line = next(ln for ln in r.stdout.splitlines() if ln.startswith(aws_world["elb_name"]))
+        assert "80/HTTP → 80/HTTP" in line and "HTTP:80/" in line and "2/2" in line
+        assert aws_world["elb_dns"] in line
+        assert ("internet-facing" in line) == (fmt == "wide")
+        if fmt in ("table", "wide"):
+            assert r.stdout.splitlines()[0].split()[:3] == ["NAME", "TYPE", "DNS"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "tsv", "json", "yaml", "name"])
+def test_elb_show_every_format(cli, aws_world, fmt):
+    r = cli("elb", "show", aws_world["elb_name"], "-o", fmt, env=aws_world["env"])
+    assert r.exit_code == 0, r
+    if fmt == "json":
+        data = json.loads(r.stdout)
+        assert data["name"] == aws_world["elb_name"] and data["security_groups"] == [aws_world["elb_security_group"]]
+        assert {i["id"] for i in data["instances"]} == set(aws_world["instance_ids"])
+    elif fmt == "name":
+        assert r.stdout.strip() == aws_world["elb_name"]
+    elif fmt != "yaml":
+        assert "80/HTTP → 80/HTTP" in r.stdout and "HTTP:80/ (every 10s" in r.stdout and "2/2 in service" in r.stdout
+
+
+def test_elb_show_alb_and_default_name_from_env(cli, aws_world):
+    r = cli("elb", "show", "-o", "json", env={**aws_world["env"], "AVICTL_ELB": aws_world["alb_name"]})
+    assert r.exit_code == 0, r
+    data = json.loads(r.stdout)
+    assert data["type"] == "application" and data["listeners"][0]["target_group_arns"] == [
+        aws_world["target_group_arn"]]
+
+
+def test_elb_health(cli, aws_world, boto):
+    boto["ec2"].stop_instances(InstanceIds=aws_world["instance_ids"][:1])
+    r = cli("elb", "health", aws_world["elb_name"], "-o", "json", env=aws_world["env"])
+    assert r.exit_code == 0, r
+    states = {i["id"]: i["state"] for i in json.loads(r.stdout)}
+    assert states == {aws_world["instance_ids"][0]: "OutOfService", aws_world["instance_ids"][1]: "InService"}
+    r = cli("elb", "health", aws_world["alb_name"], env=aws_world["env"])
+    assert r.exit_code == 0, r
+    assert "\tunused\tTarget is in the stopped state" in r.stdout and "\thealthy\t" in r.stdout, r
+
+
+def test_stack_show(cli, aws_world):
+    r = cli("stack", "show", "avi-mesos", "-o", "table", env=aws_world["env"])
+    assert r.exit_code == 0, r
+    assert "CREATE_COMPLETE" in r.stdout and "PublicSlaveLoadBalancer: avi-mesos-PublicSlaveL" in r.stdout
+    r = cli("stack", "show", "avi-mesos", "-o", "json", env=aws_world["env"])
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in json.loads(r.stdout)["Outputs"]}
+    assert outputs == aws_world["stack_outputs"]
+
+
+def test_unknown_elb_and_stack_exit_3(cli, aws_world):
+    r = cli("elb", "show", "no-such-elb", env=aws_world["env"])
+    assert r.exit_code == 3 and "no-such-elb" in r.stderr and "not found" in r.stderr, r
+    r = cli("elb", "retarget", "no-such-elb", "--port", "10001", "--yes", env=aws_world["env"])
+    assert r.exit_code == 3, r
+    r = cli("stack", "show", "no-such-stack", env=aws_world["env"])
+    assert r.exit_code == 3, r
+
+
+def test_no_credentials_exit_5_with_hint(cli, moto_endpoint):
+    r = cli("elb", "list", env={"AWS_ENDPOINT_URL": moto_endpoint, "AWS_REGION": "us-east-1"})
+    assert r.exit_code == 5, r
+    assert "credentials" in r.stderr and "hint:" in r.stderr and "AWS_PROFILE" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_unreachable_endpoint_exit_6(cli):
+    r = cli("elb", "list", "--timeout", "2", env={"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_REGION": "us-east-1",
+                                                 "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                                                 "AWS_MAX_ATTEMPTS": "1"})
+    assert r.exit_code == 6, r
+
+
+# -- retarget ---------------------------------------------------------------------------------------
+
+
+def test_retarget_classic(cli, aws_world, boto):
+    r = cli("elb", "retarget", aws_world["elb_name"], "--port", "10001", "--health-path", "/health", "--yes",
+            "--wait", "--timeout", "10", env=aws_world["env"])
+    assert r.exit_code == 0, r
+    assert "80/HTTP → 80/HTTP" in r.stdout and "80/HTTP → 10001/HTTP" in r.stdout
+    assert "HTTP:10001/health" in r.stdout and "changed" in r.stderr
+    ls, hc = listeners(boto, aws_world["elb_name"])
+    assert [(x["LoadBalancerPort"], x["Protocol"], x["InstancePort"]) for x in ls] == [(80, "HTTP", 10001)]
+    assert hc == {"Target": "HTTP:10001/health", "Interval": 10, "Timeout": 5, "UnhealthyThreshold": 2,
+                  "HealthyThreshold": 2}
+
+
+def test_retarget_health_flags_and_tcp(cli, aws_world, boto):
+    r = cli("elb", "retarget", aws_world["elb_name"], "--port", "10002", "--health-protocol", "TCP",
+            "--interval", "30", "--health-timeout", "10", "--healthy-threshold", "3", "--unhealthy-threshold", "4",
+            "--yes", env=aws_world["env"])
+    assert r.exit_code == 0, r
+    _, hc = listeners(boto, aws_world["elb_name"])
+    assert hc == {"Target": "TCP:10002", "Interval": 30, "Timeout": 10, "UnhealthyThreshold": 4,
+                  "HealthyThreshold": 3}
+
+
+@pytest.mark.parametrize("args", [
+    ["--port", "0"], ["--port", "65536"], ["--port", "x"], [], ["--port", "1", "--app", "/a"],
+    ["--port", "10001", "--interval", "301"], ["--port", "10001", "--health-timeout", "1"],
+    ["--port", "10001", "--interval", "10", "--health-timeout", "10"],
+    ["--port", "10001", "--healthy-threshold", "11"], ["--port", "10001", "--health-protocol", "UDP"],
+    ["--port", "10001", "--listener-port", "0"],
+])
+def test_retarget_bad_input_exit_2_before_any_call(cli, args):
+    # no AWS endpoint reachable at all: a request would be exit 6, not 2
+    env = {"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "testing",
+           "AWS_SECRET_ACCESS_KEY": "testing"}
+    r = cli("elb", "retarget", "avi-mesos-PublicSlaveL", *args, "--yes", env=env)
+    assert r.exit_code == 2, r
+
+
+def test_retarget_needs_yes_without_tty(cli, aws_world, boto):
+    r = cli("elb", "retarget", aws_world["elb_name"], "--port", "10001", env=aws_world["env"])
+    assert r.exit_code == 2 and "--yes" in r.stderr, r
+    assert listeners(boto, aws_world["elb_name"])[0][0]["InstancePort"] == 80
+
+
+def test_retarget_already_right_is_a_no_op(cli, aws_world, boto):
+    before = boto["elb"].describe_load_balancers(LoadBalancerNames=[aws_world["elb_name"]])
+    r = cli("elb", "retarget", aws_world["elb_name"], "--port", "80", "--yes", env=aws_world["env"])
+    assert r.exit_code == 0, r
+    assert "no change" in r.stderr
+    after = boto["elb"].describe_load_balancers(LoadBalancerNames=[aws_world["elb_name"]])
+    assert after["LoadBalancerDescriptions"] == before["LoadBalancerDescriptions"]
+    # a second retarget to a new port, then the same again: the second run makes no listener call
+    assert cli("elb", "retarget", aws_world["elb_name"], "--port", "10003", "--yes",
+               env=aws_world["env"]).exit_code == 0
+    r = cli("elb", "retarget", aws_world["elb_name"], "--port", "10003", "--yes", "-o", "json", "-v",
+            env=aws_world["env"])
+    assert r.exit_code == 0, r
+    assert json.loads(r.stdout)["result"] == "no change"
+    calls = [ln for ln in r.stderr.splitlines() if ln.startswith("AWS ")]
+    assert calls and not any(("Listener" in c or "Configure" in c or "Authorize" in c) for c in calls), calls
+
+
+def test_retarget_dry_run_writes_nothing(cli, aws_world, boto):
+    before = boto["elb"].describe_load_balancers(LoadBalancerNames=[aws_world["elb_name"]])
+    sg_before = boto["ec2"].describe_security_groups(GroupIds=[aws_world["agents_security_group"]])
+    r = cli("elb", "retarget", aws_world["elb_name"], "--port", "20000", "--fix-security-group", "--dry-run",
+            "-v", env=aws_world["env"])
+    assert r.exit_code == 0, r
+    assert "80/HTTP → 20000/HTTP" in r.stdout and "dry run" in r.stderr
+    calls = [ln.split()[2] for ln in r.stderr.splitlines() if ln.startswith("AWS ")]
+    assert calls and all(c.startswith("Describe") for c in calls), calls
+    assert boto["elb"].describe_load_balancers(LoadBalancerNames=[aws_world["elb_name"]]) \
+        ["LoadBalancerDescriptions"] == before["LoadBalancerDescriptions"]
+    assert boto["ec2"].describe_security_groups(GroupIds=[aws_world["agents_security_group"]]) \
+        ["SecurityGroups"] == sg_before["SecurityGroups"]
+
+
+def test_missing_sg_rule_reported_then_fixed(cli, aws_world, boto):
+    sg, elb_sg = aws_world["agents_security_group"], aws_world["elb_security_group"]
+    r = cli("elb", "retarget", aws_world["elb_name"], "--port", "20000", "--dry-run", env=aws_world["env"])
+    assert r.exit_code == 0, r
+    assert f"missing rule {sg} (public-agents): allow tcp 20000 from {elb_sg}" in r.stderr
+    assert "--fix-security-group" in r.stderr
+    r = cli("elb", "retarget", aws_world["elb_name"], "--port", "20000", "--fix-security-group", "--yes",
+            env=aws_world["env"])
+    assert r.exit_code == 0, r
+    perms = boto["ec2"].describe_security_groups(GroupIds=[sg])["SecurityGroups"][0]["IpPermissions"]
+    assert any(p.get("FromPort") == 20000 and p.get("ToPort") == 20000 and
+               [g["GroupId"] for g in p["UserIdGroupPairs"]] == [elb_sg] for p in perms), perms
+    r = cli("elb", "retarget", aws_world["elb_name"], "--port", "20000", "--dry-run", env=aws_world["env"])
+    assert "missing rule" not in r.stderr and "no change" in r.stderr, r
+
+
+def test_injected_create_failure_restores_listener_exit_8(cli, aws_world, boto):
+    r = cli("elb", "retarget", aws_world["elb_name"], "--port", "10004", "--yes",
+            env={**aws_world["env"], "AVICTL_FAULT_STEP": "create_listener"})
+    assert r.exit_code == 8, r
+    assert "rolled back" in r.stderr
+    ls, hc = listeners(boto, aws_world["elb_name"])
+    assert [(x["LoadBalancerPort"], x["Protocol"], x["InstancePort"]) for x in ls] == [(80, "HTTP", 80)]
+    assert hc["Target"] == "HTTP:80/"
+
+
+def test_real_duplicate_listener_conflict_rolls_back(cli, aws_world, boto):
+    """A listener that reappears between our delete and create (another operator) → DuplicateListener."""
+    r = cli("elb", "retarget", aws_world["elb_name"], "--port", "10004", "--yes",
+            env={**aws_world["env"], "AVICTL_FAULT_STEP": "verify"})
+    assert r.exit_code == 8, r
+    ls, _ = listeners(boto, aws_world["elb_name"])
+    assert [x["InstancePort"] for x in ls] == [80]
+
+
+def test_retarget_alb(cli, aws_world, boto):
+    r = cli("elb", "retarget", aws_world["alb_name"], "--port", "10005", "--yes", "--wait", "--timeout", "10",
+            env=aws_world["env"])
+    assert r.exit_code == 0, r
+    assert "avi-mesos-alb-10005 (HTTP:10005) (new)" in r.stdout
+    listener = boto["elbv2"].describe_listeners(ListenerArns=[aws_world["alb_listener_arn"]])["Listeners"][0]
+    tg_arn = listener["DefaultActions"][0]["TargetGroupArn"]
+    assert boto["elbv2"].describe_target_groups(TargetGroupArns=[tg_arn])["TargetGroups"][0]["Port"] == 10005
+    r = cli("elb", "retarget", aws_world["alb_name"], "--port", "10005", "--yes", env=aws_world["env"])
+    assert r.exit_code == 0 and "no change" in r.stderr, r
+
+
+def test_retarget_alb_failure_rolls_back(cli, aws_world, boto):
+    r = cli("elb", "retarget", aws_world["alb_name"], "--port", "10006", "--yes",
+            env={**aws_world["env"], "AVICTL_FAULT_STEP": "verify"})
+    assert r.exit_code == 8, r
+    listener = boto["elbv2"].describe_listeners(ListenerArns=[aws_world["alb_listener_arn"]])["Listeners"][0]
+    assert listener["DefaultActions"][0]["TargetGroupArn"] == aws_world["target_group_arn"]
+
+
+def test_wait_timeout_exit_7_with_reasons(cli, aws_world, boto):
+    boto["ec2"].stop_instances(InstanceIds=aws_world["instance_ids"])
+    r = cli("elb", "retarget", aws_world["elb_name"], "--port", "10007", "--yes", "--wait", "--timeout", "0.5",
+            env=aws_world["env"])
+    assert r.exit_code == 7, r
+    assert "OutOfService" in r.stderr and aws_world["instance_ids"][0] in r.stderr
+    assert listeners(boto, aws_world["elb_name"])[0][0]["InstancePort"] == 10007  # the change itself stands
+
+
+# -- signals in the middle of a retarget (a real process) ------------------------------------------------
+
+
+@pytest.mark.parametrize("sig,after,final_port", [
+    (signal.SIGINT, 0.4, 80),       # before the delete: the health check change is undone
+    (signal.SIGTERM, 1.2, 10008),   # between delete and create: the create is finished first
+    (signal.SIGINT, 2.0, 80),       # before verify: the whole change is rolled back
+])
+def test_signal_mid_retarget_leaves_a_working_listener(aws_world, boto, avictl_home, sig, after, final_port):
+    """Steps sleep 0.8 s each (AVICTL_STEP_DELAY); counted from the health-check step, the signal lands
+    before the delete (0.4 s), inside the delete/create window (1.2 s) or before the verification (2.0 s).
+    Whatever the moment, the process ends with 130 and one working listener, old or new."""
+    from conftest import ROOT, isolated_env
+
+    env = isolated_env(avictl_home, {**aws_world["env"], "AVICTL_STEP_DELAY": "0.8"})
+    proc = subprocess.Popen([sys.executable, "-m", "avictl", "elb", "retarget", aws_world["elb_name"],
+                             "--port", "10008", "--yes"], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # wait until the process has started applying, then signal it
+    deadline = time.monotonic() + 20
+    lines = []
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        lines.append(line)
+        if "configure health check" in line or not line:
+            break
+    time.sleep(after)
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=30)
+    err = "".join(lines) + err
+    assert proc.returncode == 130, (out, err)
+    assert "Traceback" not in err
+    ls, hc = listeners(boto, aws_world["elb_name"])
+    assert len(ls) == 1 and ls[0]["LoadBalancerPort"] == 80 and ls[0]["InstancePort"] in (80, 10008), (ls, err)
+    # the health check goes with the listener: either all old or all new
+    assert hc["Target"] == f"HTTP:{ls[0]['InstancePort']}/", (hc, err)
+    assert ls[0]["InstancePort"] == final_port, err
