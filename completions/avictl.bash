@@ -236,7 +236,7 @@ __avictl_spec() {
         cmds=''
         opts='--data -d --tenant --profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
         vals='--data=file -d=file --tenant=- --profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
-        args='http_method file'
+        args='http_method -'
         ;;
     'elb')
         cmds='list show health retarget'
@@ -265,7 +265,7 @@ __avictl_spec() {
     'elb retarget')
         cmds=''
         opts='--app --port --listener-port --health-path --health-protocol --interval --health-timeout --healthy-threshold --unhealthy-threshold --fix-security-group --dry-run --yes -y --wait --timeout --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--app=app --port=- --listener-port=- --health-path=- --health-protocol=- --interval=- --health-timeout=- --healthy-threshold=- --unhealthy-threshold=- --timeout=- --profile=profile -p=profile --output=format -o=format --query=- --ca-bundle=file'
+        vals='--app=app --port=- --listener-port=- --health-path=- --health-protocol=health_protocol --interval=- --health-timeout=- --healthy-threshold=- --unhealthy-threshold=- --timeout=- --profile=profile -p=profile --output=format -o=format --query=- --ca-bundle=file'
         args='elb'
         ;;
     'stack')
@@ -283,7 +283,7 @@ __avictl_spec() {
     'deploy')
         cmds=''
         opts='--elb --set --listener-port --health-path --health-protocol --fix-security-group --check-url --timeout --dry-run --yes -y --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--elb=elb --set=- --listener-port=- --health-path=- --health-protocol=- --check-url=- --timeout=- --profile=profile -p=profile --output=format -o=format --query=- --ca-bundle=file'
+        vals='--elb=elb --set=- --listener-port=- --health-path=- --health-protocol=health_protocol --check-url=- --timeout=- --profile=profile -p=profile --output=format -o=format --query=- --ca-bundle=file'
         args='file'
         ;;
     'lab')
@@ -329,6 +329,7 @@ __avictl_choices() {
     shell) REPLY='bash zsh fish' ;;
     config_key) REPLY='controller username tenant api_version ca_bundle insecure password_command marathon marathon_username marathon_ca_bundle aws_profile aws_region aws_endpoint_url elb timeout' ;;
     http_method) REPLY='GET POST PUT PATCH DELETE' ;;
+    health_protocol) REPLY='HTTP TCP' ;;
     *) REPLY='' ;;
     esac
 }
@@ -347,12 +348,13 @@ __avictl_kind() {
 
 # __avictl_values KIND CUR: COMPREPLY=the values of KIND starting with CUR.
 __avictl_values() {
-    local kind=$1 cur=$2 prog IFS=$'\n'
+    local kind=$1 cur=$2 prog
     COMPREPLY=()
     case "$kind" in
     '' | -) ;;
     file)
         compopt -o filenames 2>/dev/null
+        local IFS=$'\n'
         COMPREPLY=($(compgen -f -- "$cur"))
         ;;
     profile | app | vs | elb | *,*)

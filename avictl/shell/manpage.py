@@ -66,7 +66,8 @@ def pages(model: Model) -> dict[str, str]:
 
 def esc(text: str) -> str:
     """Text safe inside a roff line (backslashes, hyphens as minus signs, quotes)."""
-    return text.replace("\\", "\\e").replace("-", "\\-").replace("'", "\\(aq").replace('"', "\\(dq")
+    text = text.replace("\\", "\\e").replace("-", "\\-").replace("'", "\\(aq").replace('"', "\\(dq")
+    return "".join(c if ord(c) < 128 else f"\\[u{ord(c):04X}]" for c in text)  # roff input is ASCII
 
 
 def _line(text: str) -> str:

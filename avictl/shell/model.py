@@ -41,6 +41,7 @@ ARGUMENT_KINDS: list[tuple[str, frozenset[str], str]] = [
     ("config unset", frozenset({"key"}), "config_key"),
     ("completion", frozenset({"shell"}), "shell"),
     ("api", frozenset({"method"}), "http_method"),
+    ("api", frozenset({"path"}), ""),  # an API path, not a file
     ("vs port", frozenset({"target", "app_or_vs", "name", "app"}), "app,vs"),
     ("vs", frozenset({"name", "vs", "target", "name_or_uuid", "vs_name", "names"}), "vs"),
     ("elb", frozenset({"name", "elb", "load_balancer", "names"}), "elb"),
@@ -49,6 +50,7 @@ ARGUMENT_KINDS: list[tuple[str, frozenset[str], str]] = [
 ]
 
 SHELLS = ("bash", "zsh", "fish")
+ALTERNATIVES = re.compile(r"[A-Za-z0-9_.-]+(\|[A-Za-z0-9_.-]+)+")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
@@ -153,19 +155,22 @@ def _ordered(cmd: Any, path: tuple[str, ...]) -> list[str]:
     return names
 
 
+def _choice_kind(values: tuple[str, ...], dest: str, choices: dict[str, tuple[str, ...]]) -> str:
+    """The name of a fixed value list (shared between parameters with the same values)."""
+    for name, known in choices.items():
+        if known == values:
+            return name
+    name, n = dest, 2
+    while name in choices:
+        name, n = f"{dest}{n}", n + 1
+    choices[name] = values
+    return name
+
+
 def _type_kind(ptype: Any, dest: str, choices: dict[str, tuple[str, ...]]) -> str:
     values = getattr(ptype, "choices", None)
     if values:
-        values = tuple(str(getattr(v, "value", v)) for v in values)
-        for name, known in choices.items():
-            if known == values:
-                return name
-        name = dest
-        n = 2
-        while name in choices:
-            name, n = f"{dest}{n}", n + 1
-        choices[name] = values
-        return name
+        return _choice_kind(tuple(str(getattr(v, "value", v)) for v in values), dest, choices)
     type_name = type(ptype).__name__
     if type_name in ("Path", "File") or "Path" in type_name:
         return "file"
@@ -178,6 +183,8 @@ def _option(p: Any, choices: dict[str, tuple[str, ...]]) -> Option:
     if takes:
         kind = next((OPTION_KINDS[n] for n in p.opts if n in OPTION_KINDS), "") or \
             _type_kind(p.type, p.name or "value", choices)
+        if not kind and p.metavar and ALTERNATIVES.fullmatch(p.metavar):  # metavar="HTTP|TCP"
+            kind = _choice_kind(tuple(p.metavar.split("|")), p.name or "value", choices)
     metavar = (p.metavar or (p.name or "value").upper()) if takes else ""
     if takes and getattr(p.type, "choices", None) and not p.metavar:
         metavar = "|".join(choices[kind])
@@ -189,12 +196,9 @@ def _option(p: Any, choices: dict[str, tuple[str, ...]]) -> Option:
 
 def _argument(p: Any, path: tuple[str, ...], choices: dict[str, tuple[str, ...]]) -> Argument:
     where = " ".join(path)
-    kind = ""
-    for prefix, names, k in ARGUMENT_KINDS:
-        if p.name in names and (not prefix or where == prefix or where.startswith(prefix + " ")):
-            kind = k
-            break
-    if not kind:
+    kind = next((k for prefix, names, k in ARGUMENT_KINDS
+                 if p.name in names and (not prefix or where == prefix or where.startswith(prefix + " "))), None)
+    if kind is None:
         kind = _type_kind(p.type, p.name or "value", choices)
     metavar = p.metavar or (p.name or "arg").upper()
     return Argument(name=p.name or "", metavar=metavar, kind=kind, required=bool(p.required),

@@ -131,12 +131,13 @@ __avictl_kind() {{
 
 # __avictl_values KIND CUR: COMPREPLY=the values of KIND starting with CUR.
 __avictl_values() {{
-    local kind=$1 cur=$2 prog IFS=$'\n'
+    local kind=$1 cur=$2 prog
     COMPREPLY=()
     case "$kind" in
     '' | -) ;;
     file)
         compopt -o filenames 2>/dev/null
+        local IFS=$'\n'
         COMPREPLY=($(compgen -f -- "$cur"))
         ;;
     profile | app | vs | elb | *,*)
