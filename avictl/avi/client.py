@@ -23,6 +23,9 @@ from .session import Session, cache_file_for
 from .vip import addresses_of_vips, inline_addresses, ref_name, ref_uuid
 
 PAGE_SIZE = 200
+# What `vs list` needs of a VS; asking for only these keeps pages ~10x smaller than full objects.
+VS_FIELDS = ("name,uuid,services,vip,ip_address,ip6_address,vsvip_ref,pool_ref,pool_group_ref,cloud_ref,"
+             "cloud_type,tenant_ref,enabled,east_west_placement,runtime")
 CONCURRENCY = 8
 UUID_CHUNK = 100  # uuids per bulk read, keeping the URL well under 8 KiB
 STATES = {"up": "OPER_UP", "down": "OPER_DOWN", "disabled": "OPER_DISABLED", "initializing": "OPER_INITIALIZING",
@@ -141,7 +144,7 @@ class AviClient:
                              state: str | None = None, tenant: str | None = None,
                              all_tenants: bool = False) -> Iterator[dict[str, Any]]:
         """Summaries of the virtual services (see `summarize_vs`), streamed page by page."""
-        params: dict[str, Any] = {"include_name": "true", "join_subresources": "runtime"}
+        params: dict[str, Any] = {"include_name": "true", "join_subresources": "runtime", "fields": VS_FIELDS}
         glob = name
         if name:
             if not re.search(r"[*?\[]", name):
