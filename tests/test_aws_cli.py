@@ -293,3 +293,47 @@ def test_signal_mid_retarget_leaves_a_working_listener(aws_world, boto, avictl_h
     # the health check goes with the listener: either all old or all new
     assert hc["Target"] == f"HTTP:{ls[0]['InstancePort']}/", (hc, err)
     assert ls[0]["InstancePort"] == final_port, err
+
+
+# -- --app: the port from the Avi virtual service, or from Marathon without a controller -------------------
+
+AVI_APP = {"id": "/shop/web", "instances": 1,
+           "labels": {"avi_proxy": json.dumps({"virtualservice": {"services": [{"port": 10080}]}})},
+           "container": {"type": "DOCKER", "docker": {"image": "nginx", "network": "BRIDGE",
+                                                      "portMappings": [{"containerPort": 80, "hostPort": 0}]}}}
+
+
+def test_retarget_app_port_from_avi(cli, aws_world, boto, avi_env, avi_marathon):
+    from plugins.avi_lab import post_marathon_app
+
+    post_marathon_app(avi_marathon, AVI_APP, wait_running=1)
+    r = cli("elb", "retarget", aws_world["elb_name"], "--app", "/shop/web", "--yes",
+            env={**aws_world["env"], **avi_env, "MARATHON_URL": avi_marathon.url})
+    assert r.exit_code == 0, r
+    assert "Marathon service port" not in r.stderr
+    assert listeners(boto, aws_world["elb_name"])[0][0]["InstancePort"] == 10080
+
+
+def test_retarget_app_port_from_marathon_without_controller(cli, aws_world, boto, avi_marathon):
+    from plugins.avi_lab import post_marathon_app
+
+    app = post_marathon_app(avi_marathon, {**AVI_APP, "labels": {}}, wait_running=1)
+    mappings = app["container"].get("portMappings") or app["container"]["docker"]["portMappings"]
+    service_port = mappings[0]["servicePort"]
+    r = cli("elb", "retarget", aws_world["elb_name"], "--app", "/shop/web", "--yes", "--fix-security-group",
+            env={**aws_world["env"], "MARATHON_URL": avi_marathon.url})
+    assert r.exit_code == 0, r
+    assert f"using the Marathon service port {service_port}" in r.stderr
+    assert listeners(boto, aws_world["elb_name"])[0][0]["InstancePort"] == service_port
+
+
+def test_retarget_app_without_controller_or_marathon_exit_2(cli, aws_world):
+    r = cli("elb", "retarget", aws_world["elb_name"], "--app", "/shop/web", "--yes", env=aws_world["env"])
+    assert r.exit_code == 2 and "--port" in r.stderr, r
+
+
+def test_config_init_from_stack_reads_the_outputs(cli, aws_world, config_file):
+    r = cli("config", "init", "--from-stack", "avi-mesos", env=aws_world["env"])
+    assert r.exit_code == 0, r
+    text = config_file.read_text()
+    assert "http://127.0.0.1:8080" in text and "https://127.0.0.1:8443" in text and "avi-mesos-PublicSlaveL" in text
