@@ -17,8 +17,9 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 KINDS = ("app", "vs", "elb")
 TTL = 60.0  # seconds a cached list counts as fresh
@@ -68,6 +69,22 @@ def remember(profile: str, kind: str, names: Iterable[str]) -> None:
             pass
         return
     _marker(path).unlink(missing_ok=True)
+
+
+def tee(profile: str, kind: str, items: Iterable[dict], key: str | Callable[[dict], Any] = "name") -> Iterator[dict]:
+    """Pass `items` through (streaming) and remember their names once all have been seen.
+
+    For list commands: `st.out.list(names_cache.tee(profile, "vs", items), columns)`. Nothing
+    is remembered when the listing stops early (an error, a broken pipe) or when a filter
+    made it partial — pass unfiltered listings only.
+    """
+    names: list[str] = []
+    for item in items:
+        value = key(item) if callable(key) else item.get(key)
+        if isinstance(value, str) and value and len(names) < MAX_NAMES:
+            names.append(value)
+        yield item
+    remember(profile, kind, names)
 
 
 def recall(profile: str, kind: str) -> tuple[list[str], float | None]:

@@ -188,7 +188,7 @@ __avictl_spec() {
         cmds=''
         opts='--tenant --profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
         vals='--tenant=- --profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
-        args='vs'
+        args='vs,app'
         ;;
     'vs port')
         cmds=''

@@ -301,3 +301,35 @@ def test_fish_completion(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert complete("avictl app show /web") == ["/webapp1", "/webapp2"]
     assert complete("avictl -p ") == ["prod", "stage"]
     assert complete("avictl completion ") == ["bash", "fish", "zsh"]
+
+
+def test_name_cache_files_are_private_and_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in isolated_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    assert names_cache.recall("prod", "app") == ([], None)
+    names_cache.remember("prod", "app", ["/b", "/a", "/b", ""])
+    names, age = names_cache.recall("prod", "app")
+    assert names == ["/b", "/a"] and age is not None and age < 5
+    path = names_cache._path("prod", "app")
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700
+    assert [p.name for p in path.parent.iterdir()] == ["app.json"]  # no temporary file left
+    # A name that is not a valid profile is never turned into a path.
+    names_cache.remember("../evil", "app", ["/x"])
+    assert names_cache.recall("../evil", "app") == ([], None)
+    assert not (tmp_path / "evil").exists()
+    with pytest.raises(ValueError):
+        names_cache.remember("prod", "pool", ["x"])
+
+
+def test_tee_remembers_only_a_complete_listing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in isolated_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    items = ({"name": f"vs{i}"} for i in range(3))
+    stream = names_cache.tee("prod", "vs", items)
+    assert next(stream) == {"name": "vs0"}
+    assert names_cache.recall("prod", "vs") == ([], None)  # not yet: the listing may still fail
+    assert [i["name"] for i in stream] == ["vs1", "vs2"]
+    assert names_cache.recall("prod", "vs")[0] == ["vs0", "vs1", "vs2"]
+    apps = list(names_cache.tee("prod", "app", [{"id": "/a"}, {"id": "/b"}], key="id"))
+    assert len(apps) == 2 and names_cache.recall("prod", "app")[0] == ["/a", "/b"]

@@ -43,6 +43,7 @@ ARGUMENT_KINDS: list[tuple[str, frozenset[str], str]] = [
     ("api", frozenset({"method"}), "http_method"),
     ("api", frozenset({"path"}), ""),  # an API path, not a file
     ("vs port", frozenset({"target", "app_or_vs", "name", "app"}), "app,vs"),
+    ("vs show", frozenset({"name", "target"}), "vs,app"),  # NAME|UUID|APP
     ("vs", frozenset({"name", "vs", "target", "name_or_uuid", "vs_name", "names"}), "vs"),
     ("elb", frozenset({"name", "elb", "load_balancer", "names"}), "elb"),
     ("", frozenset({"app", "app_id", "apps", "app_ids"}), "app"),
