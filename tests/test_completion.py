@@ -333,3 +333,22 @@ def test_tee_remembers_only_a_complete_listing(tmp_path: Path, monkeypatch: pyte
     assert names_cache.recall("prod", "vs")[0] == ["vs0", "vs1", "vs2"]
     apps = list(names_cache.tee("prod", "app", [{"id": "/a"}, {"id": "/b"}], key="id"))
     assert len(apps) == 2 and names_cache.recall("prod", "app")[0] == ["/a", "/b"]
+
+
+def test_background_refresh_fills_the_cache_from_marathon(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli,
+                                                           marathon15) -> None:
+    """No cache yet: the TAB answers nothing at once, and a detached `app list` fills the cache."""
+    _write_config(tmp_path, f'default_profile = "prod"\n[profiles.prod]\nmarathon = "{marathon15.url}"\n')
+    defn = tmp_path / "app.json"
+    defn.write_text('{"id": "/webapp1", "cmd": "sleep 1000", "cpus": 0.1, "mem": 32, "instances": 1}')
+    assert cli("app", "post", str(defn), "--no-wait").exit_code == 0
+    for key, value in isolated_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    assert names_cache.recall("prod", "app") == ([], None)
+
+    assert _complete(tmp_path, "app", "/web").stdout == ""
+    deadline = time.monotonic() + 30
+    while names_cache.recall("prod", "app")[0] != ["/webapp1"] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert names_cache.recall("prod", "app")[0] == ["/webapp1"]
+    assert _complete(tmp_path, "app", "/web").stdout.split() == ["/webapp1"]
