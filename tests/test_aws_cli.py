@@ -218,13 +218,13 @@ def test_injected_create_failure_restores_listener_exit_8(cli, aws_world, boto):
     assert hc["Target"] == "HTTP:80/"
 
 
-def test_real_duplicate_listener_conflict_rolls_back(cli, aws_world, boto):
-    """A listener that reappears between our delete and create (another operator) → DuplicateListener."""
+def test_failed_verification_rolls_back_exit_8(cli, aws_world, boto):
+    """The change went through but reading it back fails: everything is undone (listener and health check)."""
     r = cli("elb", "retarget", aws_world["elb_name"], "--port", "10004", "--yes",
             env={**aws_world["env"], "AVICTL_FAULT_STEP": "verify"})
     assert r.exit_code == 8, r
-    ls, _ = listeners(boto, aws_world["elb_name"])
-    assert [x["InstancePort"] for x in ls] == [80]
+    ls, hc = listeners(boto, aws_world["elb_name"])
+    assert [x["InstancePort"] for x in ls] == [80] and hc["Target"] == "HTTP:80/"
 
 
 def test_retarget_alb(cli, aws_world, boto):

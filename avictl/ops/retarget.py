@@ -17,6 +17,13 @@ VPC, target type; the health check on traffic-port), the same instances register
 one is healthy, then one ModifyListener of the forward action. The listener never disappears
 and the rollback is one more ModifyListener (and deleting the group avictl created).
 
+Calls one classic retarget makes (elb unless noted): DescribeLoadBalancers, DescribeInstanceHealth,
+ec2 DescribeInstances + DescribeSecurityGroups (+ DescribeVpcs only when a CIDR rule must be
+compared) to plan; then only what differs: [ec2 AuthorizeSecurityGroupIngress],
+[ConfigureHealthCheck], DeleteLoadBalancerListeners + CreateLoadBalancerListeners
+[+ SetLoadBalancerPoliciesOfListener]; DescribeLoadBalancers to verify; DescribeInstanceHealth
+per poll of --wait. Already right: the planning reads only, no write.
+
 Test-only hooks (never set them in production): AVICTL_FAULT_STEP=<step>[,<step>...] makes the
 named step fail instead of calling AWS (steps: authorize_ingress, configure_health_check,
 delete_listener, create_listener, set_listener_policies, verify, create_target_group,
