@@ -49,7 +49,7 @@ def test_page_renders_with_every_section(page: str, model) -> None:
     headings = [ln.strip() for ln in lines if ln and not ln[0].isspace()]
     for section in SECTIONS:
         assert section in headings, (page, section, headings)
-    assert "0      Success." in text.replace("\t", "       ")[:100000] or "Success." in text
+    assert "Success." in text
     for code, _ in manpage.EXIT_STATUS:
         assert any(ln.strip().startswith(str(code)) for ln in lines), (page, code)
     assert "AVI_CONTROLLER" in text and "AVICTL_PROFILE" in text and "config.toml" in text

@@ -122,6 +122,14 @@ def _option(o: Option) -> list[str]:
     return [".TP", spell, _line(o.help or "")]
 
 
+def _arguments(cmd: Command) -> list[str]:
+    out: list[str] = []
+    for a in cmd.arguments:
+        if a.help:
+            out += [".TP", f"\\fI{esc(a.metavar)}\\fR" + ("..." if a.variadic else ""), _line(a.help)]
+    return out
+
+
 def _help_options(model: Model) -> list[str]:
     return [".TP", ", ".join(f"\\fB{esc(n)}\\fR" for n in model.help_options), "Show the help and exit."]
 
@@ -191,10 +199,13 @@ def command_page(model: Model, cmd: Command) -> str:
         for leaf in leaves:
             leaf_body, leaf_examples = _help_body(leaf)
             out += [f".SS \"{esc(' '.join(leaf.path))}\"", ".PP", _synopsis(leaf)] + leaf_body
+            out += _arguments(leaf)
             for o in leaf.options:
                 out += _option(o)
             examples += leaf_examples
     out += [".SH OPTIONS"]
+    if not cmd.commands:
+        out += _arguments(cmd)
     if not cmd.commands and cmd.options:
         for o in cmd.options:
             out += _option(o)

@@ -73,6 +73,7 @@ class Argument:
     kind: str
     required: bool
     variadic: bool
+    help: str = ""
 
 
 @dataclass
@@ -203,7 +204,7 @@ def _argument(p: Any, path: tuple[str, ...], choices: dict[str, tuple[str, ...]]
         kind = _type_kind(p.type, p.name or "value", choices)
     metavar = p.metavar or (p.name or "arg").upper()
     return Argument(name=p.name or "", metavar=metavar, kind=kind, required=bool(p.required),
-                    variadic=p.nargs == -1)
+                    variadic=p.nargs == -1, help=" ".join((getattr(p, "help", None) or "").split()))
 
 
 # -- help text -----------------------------------------------------------------------------
