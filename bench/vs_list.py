@@ -65,13 +65,23 @@ def run_avictl_measured(args: list[str]) -> None:
 
     from avictl.cli.main import run
 
+    traced = os.environ.get("BENCH_TRACEMALLOC") == "1"
+    if traced:
+        import tracemalloc
+
+        tracemalloc.start()
     code = run(args)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if traced:
+        peak_kb = tracemalloc.get_traced_memory()[1] // 1024
     sys.stderr.write(f"\nBENCH maxrss_kb={peak_kb}\n")
     sys.exit(code)
 
 
-def time_avictl(env: dict[str, str]) -> tuple[float, int, int]:
+def time_avictl(env: dict[str, str], traced: bool = False) -> tuple[float, int, int]:
+    """(seconds, lines printed, peak KiB: process RSS, or the Python heap's peak when `traced`)."""
+    if traced:
+        env = {**env, "BENCH_TRACEMALLOC": "1"}
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, __file__, "--run-avictl", "--", "-o", "jsonl", "vs", "list"],
                           env=env, capture_output=True, cwd=ROOT)
@@ -173,13 +183,16 @@ def main() -> None:
         for label, secs, ratio in rows:
             print(f"{label:<{width}}  {secs:8.2f}  {'' if ratio is None else f'{ratio:8.1f}x':>10}")
 
-        print("\npeak RSS of `avictl -o jsonl vs list`:")
-        print(f"  {args.count:>7,} virtual services: {peak_small / 1024:6.1f} MiB")
+        print("\nmemory of `avictl -o jsonl vs list` (process peak RSS; peak of the Python heap by tracemalloc):")
+        heap_small = time_avictl(env, traced=True)[2]
+        print(f"  {args.count:>7,} virtual services: RSS {peak_small / 1024:6.1f} MiB   heap {heap_small / 1024:5.1f} MiB")
         if args.big and args.big > args.count:
             admin(info["url"], info["ca"], "seed", {"count": args.big - args.count})
             t_big, n_big, peak_big = min(time_avictl(env) for _ in range(2))
             assert n_big == args.big, n_big
-            print(f"  {args.big:>7,} virtual services: {peak_big / 1024:6.1f} MiB  ({t_big:.1f} s)")
+            heap_big = time_avictl(env, traced=True)[2]
+            print(f"  {args.big:>7,} virtual services: RSS {peak_big / 1024:6.1f} MiB   heap {heap_big / 1024:5.1f} MiB"
+                  f"   ({t_big:.1f} s)")
     finally:
         server.stdin.close()
         server.wait(timeout=30)
