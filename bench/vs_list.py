@@ -185,7 +185,8 @@ def main() -> None:
 
         print("\nmemory of `avictl -o jsonl vs list` (process peak RSS; peak of the Python heap by tracemalloc):")
         heap_small = time_avictl(env, traced=True)[2]
-        print(f"  {args.count:>7,} virtual services: RSS {peak_small / 1024:6.1f} MiB   heap {heap_small / 1024:5.1f} MiB")
+        print(f"  {args.count:>7,} virtual services: RSS {peak_small / 1024:6.1f} MiB   "
+              f"heap {heap_small / 1024:5.1f} MiB")
         if args.big and args.big > args.count:
             admin(info["url"], info["ca"], "seed", {"count": args.big - args.count})
             t_big, n_big, peak_big = min(time_avictl(env) for _ in range(2))

@@ -165,3 +165,13 @@ def test_commands_have_examples(cli):
                  ["cloud", "list"], ["cloud", "show"], ["api"]):
         r = cli(*args, "--help")
         assert r.exit_code == 0 and "Examples:" in r.stdout, args
+
+
+def test_user_token_for_scripts(cli, avi_env, avi_lab, tmp_path):
+    avi_lab.seed(1)
+    token = cli("login", "--no-store", "--token-hours", "1", env=avi_env).stdout.strip()
+    env = {k: v for k, v in avi_env.items() if k != "AVI_PASSWORD"}
+    r = cli("vs", "list", "-o", "name", env={**env, "AVI_AUTHTOKEN": token, "AVICTL_CACHE_DIR": str(tmp_path / "fresh")})
+    assert r.exit_code == 0 and r.stdout == "vs-000000\n", r
+    assert token not in r.stderr
+    assert json.loads(avi_lab.sent("POST", "^/login$")[-1]["body"]).get("token") == token

@@ -184,3 +184,23 @@ def test_vs_for_group_app_and_port(avi_lab, avi_marathon, avi_ca_bundle):
     assert client.vs_for_app("/shop/other") is None
     with pytest.raises(errors.NotFound, match="no virtual service for app /shop/other yet"):
         client.vs_port_for_app("/shop/other")
+
+
+@pytest.mark.parametrize("api_version,reads_vsvip", [("16.4.4", False), ("17.2.14", False), ("18.2.9", False),
+                                                     ("20.1.1", True), (None, True)])
+def test_vip_extraction_for_every_layout(avi_lab, avi_ca_bundle, api_version, reads_vsvip):
+    avi_lab.seed(3)
+    client = make_client(avi_lab, avi_ca_bundle, api_version=api_version)
+    assert [i["vips"] for i in client.list_virtualservices()] == [["10.2.0.1"], ["10.2.0.2"], ["10.2.0.3"]]
+    assert client.describe_virtualservice("vs-000002")["vips"] == ["10.2.0.3"]
+    assert bool(avi_lab.sent("GET", "vsvip")) == reads_vsvip
+
+
+def test_first_page_is_handed_out_before_the_rest_is_fetched(avi_lab, avi_ca_bundle):
+    avi_lab.seed(450)
+    client = make_client(avi_lab, avi_ca_bundle)
+    items = client.list_virtualservices()
+    assert next(items)["name"] == "vs-000000"
+    assert len(avi_lab.sent("GET", "^/api/virtualservice$")) == 1
+    assert len(list(items)) == 449
+    assert len(avi_lab.sent("GET", "^/api/virtualservice$")) == 3

@@ -23,7 +23,6 @@ Admin hooks (besides LabServer's): `POST /_lab/expire` (end every session, or
 from __future__ import annotations
 
 import copy
-import fnmatch
 import json
 import re
 import secrets
@@ -180,7 +179,8 @@ class AviLab(LabServer):
                                                    "type": "V4"}}]}, tenant)
                 vs = self._store("virtualservice", _vs_body(
                     name, cloud_obj["uuid"], pool["uuid"], vsvip["uuid"],
-                    [{"port": 80 + (i % 2) * 363, "enable_ssl": bool(i % 2)}], oper="OPER_UP" if i % 7 else "OPER_DOWN"),
+                    [{"port": 80 + (i % 2) * 363, "enable_ssl": bool(i % 2)}],
+                    oper="OPER_UP" if i % 7 else "OPER_DOWN"),
                     tenant)
                 for obj in (pool, vsvip, vs):
                     obj["_seeded"] = True
