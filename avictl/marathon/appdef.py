@@ -70,6 +70,8 @@ def load_app_definition(text_or_bytes: str | bytes, source_name: str = "-") -> d
                          "a key may appear only once in a JSON object") from None
     except _BadConstant as exc:
         raise UsageError(f"{source_name}: invalid JSON: {exc.name} is not a JSON number") from None
+    except RecursionError:
+        raise UsageError(f"{source_name}: JSON nested too deeply to be an app definition") from None
     if isinstance(data, list) or (isinstance(data, dict) and "apps" in data and "id" in data and "cmd" not in data):
         raise UsageError(f"{source_name}: expected one app definition (a JSON object), got "
                          f"{'a list' if isinstance(data, list) else 'a group'}",
@@ -227,7 +229,7 @@ def _validate(d: dict[str, Any], p: _Problems) -> None:
     if d.get("cmd") is not None and d.get("args") is not None:
         p.add(("args",), "'cmd' and 'args' cannot be used together")
     if "instances" in d:
-        _expect(p, ("instances",), d["instances"], "integer", minimum=0)
+        _expect(p, ("instances",), d["instances"], "integer", minimum=0, maximum=2**31 - 1)  # an Int in Marathon
     for key in ("cpus", "mem", "disk", "gpus", "backoffSeconds", "backoffFactor", "maxLaunchDelaySeconds",
                 "taskKillGracePeriodSeconds"):
         if key in d and d[key] is not None:
