@@ -15,6 +15,7 @@ from typing import IO, Any
 import typer
 from typer._click import exceptions as click_exc
 from typer.core import TyperGroup
+from typer.exceptions import Abort
 
 from .. import __version__, errors
 from ._common import GlobalOptions, State, set_state
@@ -251,7 +252,7 @@ def run(argv: list[str] | None = None, *, stdin: IO[str] | None = None, stdout: 
     except click_exc.ClickException as exc:
         _print(st, f"avictl: error: {errors.one_line(exc.format_message())}")
         return exc.exit_code if exc.exit_code else errors.FAILURE
-    except click_exc.Abort:
+    except Abort:
         _print(st, "avictl: interrupted")
         return errors.INTERRUPTED
     except KeyboardInterrupt:
