@@ -188,6 +188,13 @@ class Transport:
                         f"({type(exc).__name__}); the server may or may not have applied it") from None
                 raise self._connect_error(request, exc) from None
             self._log_response(request, response, start)
+            if response.is_redirect:
+                # Never follow: a redirect could carry cookies or tokens to another host.
+                location = self.opts.redactor.text(response.headers.get("Location", "?"))
+                response.close()
+                raise errors.RemoteError(f"{method} {self._display_url(request)}: the {self.name} answered with a "
+                                         f"redirect (HTTP {response.status_code}) to {location}",
+                                         "check the URL in your profile (scheme, host, path)", status=None)
             if retry and response.status_code in RETRY_STATUSES and attempt < attempts:
                 retry_after = response.headers.get("Retry-After")
                 response.close()

@@ -111,6 +111,9 @@ def test_hostile_server_replies(cli, fresh, case):
     server = fresh[spec["system"]]
     server.add_fault(count=0, path=spec["path"], status=spec["status"], body=spec["body"], headers=spec["headers"])
     r = cli(*spec["command"], env=fresh["env"])
+    if spec["exit"] == 0:  # survivable: avictl believes the objects, not the count
+        assert r.exit_code == 0 and "Traceback" not in r.stderr, r
+        return
     assert_one_clear_error(r, spec["exit"])
     assert "<html" not in r.stderr.lower() and "NullPointerException" not in r.stderr
     assert "evil.example.com" not in "".join(str(x) for x in server.sent()), "followed a redirect"

@@ -111,11 +111,15 @@ class AviClient:
             if not isinstance(data, dict) or "results" not in data:
                 raise errors.RemoteError(f"GET {path}: unexpected reply (no results)")
             results = data["results"]
-            return (transform(results) if transform else results), int(data.get("count") or 0)
+            count = data.get("count") or 0
+            if not isinstance(results, list) or not isinstance(count, int) or isinstance(count, bool):
+                raise errors.RemoteError(f"GET {path}: unexpected reply (results or count of the wrong type)")
+            return (transform(results) if transform else results), count, len(results)
 
-        first, count = fetch(1)
+        first, count, got = fetch(1)
         yield first
-        total_pages = math.ceil(count / self.page_size) if count else 1
+        # A short first page is the only page, whatever `count` claims.
+        total_pages = math.ceil(count / self.page_size) if count and got >= self.page_size else 1
         if total_pages <= 1:
             return
         pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="avi-page")
@@ -126,7 +130,9 @@ class AviClient:
                 while next_page <= total_pages and len(pending) < self.concurrency:
                     pending[next_page] = pool.submit(fetch, next_page)
                     next_page += 1
-                results, _ = pending.pop(page).result()
+                results, _, got = pending.pop(page).result()
+                if not got:
+                    return  # fewer objects than `count` said (they changed meanwhile)
                 yield results
         finally:
             for fut in pending.values():

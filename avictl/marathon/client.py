@@ -136,7 +136,10 @@ class MarathonClient:
         norm = appdef.normalize_app_id(app_id)
         data, _ = self._call("GET", self._app_path(norm), params=[("embed", "app.lastTaskFailure")],
                              what=f"app {norm}", not_found=f"app {norm} not found")
-        return data.get("app") or {}
+        app = data.get("app") if isinstance(data, dict) else None
+        if not isinstance(app, dict) or not app.get("id"):
+            raise errors.RemoteError(f"GET app {norm}: unexpected reply from Marathon (no app object)")
+        return app
 
     def find_app(self, app_id: str) -> dict[str, Any] | None:
         try:
