@@ -6,8 +6,9 @@ stand-in gets, for tests and for `avictl lab`:
 - a request log (`GET /_lab/requests`, `DELETE /_lab/requests`), so tests count what a
   client really sent;
 - fault injection (`POST /_lab/faults` with a JSON rule, `DELETE /_lab/faults`): N failures
-  with a status, added latency, connection resets before or after the request is applied,
-  a slow body;
+  with a status (and headers, e.g. Retry-After), added latency, connection resets before or
+  after the request is applied, a slow or truncated body, and for streamed replies (SSE) a
+  stream that stalls (headers sent, then silence) or drops after a number of chunks;
 - `POST /_lab/reset` to drop the stand-in's state.
 
 Admin paths under /_lab/ are never logged and never faulted.
@@ -90,6 +91,12 @@ class Fault:
     reset_after: bool = False  # apply the request, then drop the connection (ambiguous failure)
     slow_body: float = 0.0  # spread the reply body over this many seconds
     truncate: bool = False  # send only half of the body, then close
+    # streamed replies (SSE): let `stream_chunks` chunks through, then either go silent for
+    # `stall` seconds (the connection stays open, as behind a buffering proxy) and close, or
+    # `drop` the connection abruptly (as a leader change or a proxy timeout does)
+    stream_chunks: int = 0
+    stall: float = 0.0
+    drop: bool = False
     hits: int = 0
 
     def matches(self, req: Request) -> bool:
@@ -294,12 +301,27 @@ def _make_handler(server: LabServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Connection", "close")
                 self.end_headers()
                 self.close_connection = True
+                faulted = fault is not None and (fault.stall > 0 or fault.drop)
+                sent = 0
                 try:
                     for chunk in resp.stream:
+                        if faulted and sent >= fault.stream_chunks:  # type: ignore[union-attr]
+                            break
                         self.wfile.write(chunk)
                         self.wfile.flush()
+                        sent += 1
                 except (OSError, ValueError):
                     pass
+                finally:
+                    close = getattr(resp.stream, "close", None)
+                    if close:
+                        close()  # lets a generator's cleanup (unsubscribe) run now
+                if faulted:
+                    assert fault is not None
+                    if fault.drop:
+                        self._reset()
+                    else:
+                        server.stopping.wait(fault.stall)
                 return
             payload = resp.payload() if resp.status not in (204, 304) else b""
             self.send_header("Content-Length", str(len(payload)))
