@@ -358,10 +358,6 @@ def _a_pool(cli: Any, avi_env: dict[str, str], tmp_path: Path) -> dict[str, Any]
     return json.loads(r.stdout)
 
 
-XFAIL_412 = pytest.mark.xfail(strict=True, reason="avictl does not re-read and retry a 412 yet")
-
-
-@XFAIL_412
 def test_412_on_update_rereads_and_retries_once(cli, avi_lab, avi_env, tmp_path):
     pool = _a_pool(cli, avi_env, tmp_path)
     path = f"/api/pool/{pool['uuid']}"
@@ -377,7 +373,6 @@ def test_412_on_update_rereads_and_retries_once(cli, avi_lab, avi_env, tmp_path)
     assert len(avi_lab.sent("GET", f"^{path}$")) == 1  # the re-read between the two
 
 
-@XFAIL_412
 def test_412_from_a_concurrent_edit_rereads_and_retries_once(cli, avi_lab, avi_env, tmp_path):
     """A real 412: the body carries the `_last_modified` read earlier, someone changed the object since."""
     pool = _a_pool(cli, avi_env, tmp_path)
@@ -394,7 +389,6 @@ def test_412_from_a_concurrent_edit_rereads_and_retries_once(cli, avi_lab, avi_e
     assert len(avi_lab.sent("GET", f"^{path}$")) == 1
 
 
-@XFAIL_412
 def test_412_twice_is_exit_4(cli, avi_lab, avi_env, tmp_path):
     pool = _a_pool(cli, avi_env, tmp_path)
     path = f"/api/pool/{pool['uuid']}"

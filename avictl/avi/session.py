@@ -190,9 +190,23 @@ class Session:
     def request(self, method: str, path: str, *, params: Any = None, json_body: Any = None,
                 content: bytes | None = None, tenant: str | None = None, headers: dict[str, str] | None = None,
                 not_found: str | None = None) -> Any:
-        """A call whose reply must be a success: the decoded JSON (None for 204), else an error."""
+        """A call whose reply must be a success: the decoded JSON (None for 204), else an error.
+
+        A 412 on an update (PUT/PATCH: the object changed since it was read) re-reads the object
+        and retries once, with its current `_last_modified` when the body carried one.
+        """
         response = self.send(method, path, params=params, json_body=json_body, content=content, tenant=tenant,
                              headers=headers)
+        if response.status_code == 412 and method.upper() in ("PUT", "PATCH"):
+            response.close()
+            current = self.send("GET", path, tenant=tenant)
+            if current.status_code < 400 and isinstance(json_body, dict) and "_last_modified" in json_body:
+                fresh = _json_or_none(current)
+                if isinstance(fresh, dict) and fresh.get("_last_modified") is not None:
+                    json_body = {**json_body, "_last_modified": fresh["_last_modified"]}
+            current.close()
+            response = self.send(method, path, params=params, json_body=json_body, content=content, tenant=tenant,
+                                 headers=headers)
         if response.status_code >= 400:
             if response.status_code == 404 and not_found:
                 raise errors.NotFound(not_found)
@@ -246,6 +260,13 @@ class Session:
                 self.cache_file.unlink()
             except OSError:
                 pass
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
 
 
 def cache_file_for(cache_dir: Path, controller: str, username: str | None, tenant: str | None = None) -> Path:
