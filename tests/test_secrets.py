@@ -41,6 +41,7 @@ COMMANDS = [
 def secret_lab(seed_lab):
     """The seed lab with Marathon behind DC/OS token auth."""
     seed_lab["marathon"].auth = ("token", DCOS_TOKEN)
+    seed_lab["avi"].marathon_token = DCOS_TOKEN
     seed_lab["env"]["DCOS_ACS_TOKEN"] = DCOS_TOKEN
     return seed_lab
 

@@ -197,7 +197,10 @@ class AviLab(LabServer):
             if not force and time.monotonic() - self.last_sync < self.sync_interval:
                 return
             try:
-                with urllib.request.urlopen(f"{self.marathon_url}/v2/apps?embed=apps.tasks", timeout=5) as resp:
+                request = urllib.request.Request(f"{self.marathon_url}/v2/apps?embed=apps.tasks")
+                if getattr(self, "marathon_token", None):  # the cloud's DC/OS service-account token
+                    request.add_header("Authorization", f"token={self.marathon_token}")
+                with urllib.request.urlopen(request, timeout=5) as resp:
                     apps = json.loads(resp.read().decode("utf-8")).get("apps", [])
             except Exception as exc:  # Marathon down: keep what we have, like the controller does
                 self.sync_error = f"{type(exc).__name__}: {exc}"
