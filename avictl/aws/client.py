@@ -75,6 +75,10 @@ class AwsClient:
 
             if self._session is None:
                 self._session = boto3.session.Session(profile_name=self.profile, region_name=self.region)
+                if _loopback(self.endpoint_url) and self._session.get_credentials() is None:
+                    # A local endpoint (`avictl lab`, moto) takes any keys; AWS itself is never loopback.
+                    self._session = boto3.session.Session(aws_access_key_id="lab", aws_secret_access_key="lab",
+                                                          region_name=self._session.region_name or self.region)
             config = Config(retries={"mode": "standard", "max_attempts": self.max_attempts},
                             connect_timeout=self.timeout, read_timeout=self.timeout,
                             user_agent_extra="avictl")
@@ -291,6 +295,13 @@ class AwsClient:
 
 
 # -- helpers shared with ops/retarget.py and the CLI ------------------------------------------
+
+
+def _loopback(url: str | None) -> bool:
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname if url else None
+    return host in ("127.0.0.1", "localhost", "::1")
 
 
 def forward_target_groups(actions: list[dict[str, Any]]) -> list[str]:

@@ -123,6 +123,10 @@ def vs_list(
     _known_apps(client)
     items = client.list_virtualservices(name=name, cloud=cloud, state=oper_state, tenant=_tenant(tenant),
                                         all_tenants=all_tenants)
+    if not (name or cloud or oper_state or tenant or all_tenants):
+        from ..names_cache import tee
+
+        items = tee(st.settings.profile, "vs", items)
     st.out.list(items, _vs_columns())
 
 

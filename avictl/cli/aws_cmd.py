@@ -72,7 +72,9 @@ def elb_list() -> None:
       avictl elb list -o json --query "[?type=='classic'].name"
     """
     st = state()
-    st.out.list(st.aws().list_load_balancers(), _columns(), name="name")
+    from ..names_cache import tee
+
+    st.out.list(tee(st.settings.profile, "elb", st.aws().list_load_balancers()), _columns(), name="name")
 
 
 @elb_app.command("show")

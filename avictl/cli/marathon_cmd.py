@@ -142,6 +142,10 @@ def app_list(
         Column("CMD", "cmd", wide=True),
         Column("VERSION", "version", wide=True),
     ]
+    if not id_filter:
+        from ..names_cache import tee
+
+        apps = tee(state().settings.profile, "app", apps, key="id")
     state().out.list(apps, columns, name="id")
 
 
