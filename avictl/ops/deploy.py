@@ -162,14 +162,15 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
                 report.done(f"{opts.elb} already forwards {opts.listener_port} → {result.service_port}; no change")
             elif opts.dry_run:
                 result.elb_action = "would change"
-                report.skip("dry run: " + "; ".join(f"{w}: {b} → {a}" for w, b, a in plan.lines()))
+                report.skip("dry run: would make " + "; ".join(f"{w} {a} (now {b})" for w, b, a in plan.lines()
+                                                               if a != b))
             else:
                 if opts.confirm is not None and not opts.confirm(plan):
                     raise errors.AvictlError("aborted before changing the load balancer")
                 retarget.apply_plan(aws, plan, on_progress=report.note)
                 result.elb_action = "changed"
                 result.changed.append("elb")
-                report.done("; ".join(f"{w}: {b} → {a}" for w, b, a in plan.lines()))
+                report.done("; ".join(f"{w} now {a} (was {b})" for w, b, a in plan.lines() if a != b))
         lb = aws.load_balancer(opts.elb)
         result.listener = next((retarget.listener_text(ls) for ls in lb["listeners"]
                                 if ls["port"] == opts.listener_port), "")
