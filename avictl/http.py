@@ -169,7 +169,7 @@ class Transport:
                                                  timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT)
             self._log_request(request)
             try:
-                response = self._client.send(request)
+                response = self._send_within(request, timeout if timeout is not None else self.opts.timeout, start)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 # Nothing reached the server: safe to try again, even for a POST.
                 self._log_failure(request, exc, start)
@@ -201,6 +201,20 @@ class Transport:
                 self._backoff(attempt, retry_after)
                 continue
             return response
+
+    def _send_within(self, request: httpx.Request, budget: float, start: float) -> httpx.Response:
+        """Send and read the whole reply within `budget` seconds (httpx bounds each read, not the sum)."""
+        response = self._client.send(request, stream=True)
+        try:
+            chunks = []
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                if time.monotonic() - start > budget:
+                    raise httpx.ReadTimeout(f"the reply took longer than {budget:g} s", request=request)
+            response._content = b"".join(chunks)  # what Response.read() does
+        finally:
+            response.close()
+        return response
 
     @contextmanager
     def stream(self, method: str, url: str, *, params: Any = None, headers: dict[str, str] | None = None,

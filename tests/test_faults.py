@@ -422,8 +422,6 @@ def test_avi_request_timeout(cli, avi_lab, avi_env):
     assert elapsed < 8.0, elapsed
 
 
-@pytest.mark.xfail(strict=True, reason="--timeout bounds each read (httpx), not the whole request: a body that "
-                                       "trickles in slower than the timeout overall but faster per read is waited for")
 def test_trickling_body_is_bounded_by_the_request_timeout(cli, marathon15):
     # {"apps": []} sent a byte at a time, 0.4 s apart: every read is within 1 s, the whole takes ~5 s
     marathon15.add_fault(count=0, method="GET", path="^/v2/apps$", slow_body=4.0)
