@@ -204,3 +204,15 @@ def test_first_page_is_handed_out_before_the_rest_is_fetched(avi_lab, avi_ca_bun
     assert len(avi_lab.sent("GET", "^/api/virtualservice$")) == 1
     assert len(list(items)) == 449
     assert len(avi_lab.sent("GET", "^/api/virtualservice$")) == 3
+
+
+def test_vips_without_bulk_uuid_reads(avi_lab, avi_ca_bundle):
+    """A controller whose `uuid=` takes one uuid only: the VsVips are read once as a collection."""
+    avi_lab.bulk_uuid_filter = False
+    avi_lab.seed(450)
+    client = make_client(avi_lab, avi_ca_bundle)
+    items = list(client.list_virtualservices())
+    assert [i["vips"] for i in items[:3]] == [["10.2.0.1"], ["10.2.0.2"], ["10.2.0.3"]]
+    assert items[449]["vips"] == ["10.2.1.200"]
+    reads = avi_lab.sent("GET", "^/api/vsvip$")
+    assert len(reads) < 20  # a few failed bulk reads plus 3 pages of VsVips, never one per VS

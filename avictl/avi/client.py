@@ -12,6 +12,7 @@ from __future__ import annotations
 import fnmatch
 import math
 import re
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -40,6 +41,8 @@ class AviClient:
         self.page_size = page_size
         self.concurrency = max(1, concurrency)
         self.known_apps: dict[str, str] | None = None  # VS name → Marathon app id, when Marathon is known
+        self._vsvip_index: dict[str, list[str]] | None = None  # only for controllers without bulk uuid= reads
+        self._index_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Any, opts: HttpOptions | None = None, *, interactive: bool = True,
@@ -180,16 +183,37 @@ class AviClient:
         yield from self.iter_objects("virtualservice", params, tenant=tenant_header, transform=transform)
 
     def _vips_for(self, results: list[dict[str, Any]], tenant: str | None) -> dict[str, list[str]]:
-        """VIPs of the 20.1+ VSs of one page, read in bulk from /api/vsvip."""
+        """VIPs of the 20.1+ VSs of one page, read in bulk from /api/vsvip (`uuid=a,b,...`).
+
+        Should a controller not take a list in `uuid=` (it answers 400 or leaves some out), the
+        VsVips are read once as a collection instead (pages of 200, `fields=vip`) and kept for
+        the rest of the listing: more memory, but still no request per VS.
+        """
         needed = [u for u in (ref_uuid(vs.get("vsvip_ref")) for vs in results if inline_addresses(vs) is None) if u]
+        if not needed:
+            return {}
+        if self._vsvip_index is not None:
+            return self._vsvip_index
         found: dict[str, list[str]] = {}
         for i in range(0, len(needed), UUID_CHUNK):
             chunk = needed[i:i + UUID_CHUNK]
-            data = self.session.request("GET", "/api/vsvip", tenant=tenant, params={
+            response = self.session.send("GET", "/api/vsvip", tenant=tenant, params={
                 "uuid": ",".join(chunk), "fields": "vip,name", "page_size": PAGE_SIZE})
-            for vsvip in (data or {}).get("results", []):
+            if response.status_code == 400:
+                break
+            if response.status_code >= 400:
+                from .session import remote_error
+
+                raise remote_error("GET /api/vsvip", response)
+            for vsvip in (response.json() or {}).get("results", []):
                 found[vsvip.get("uuid", "")] = addresses_of_vips(vsvip.get("vip"))
-        return found
+        if all(u in found for u in needed):
+            return found
+        with self._index_lock:
+            if self._vsvip_index is None:
+                self._vsvip_index = {v.get("uuid", ""): addresses_of_vips(v.get("vip")) for v in self.iter_objects(
+                    "vsvip", {"fields": "vip,name"}, tenant=tenant)}
+        return self._vsvip_index
 
     def summarize_vs(self, vs: dict[str, Any], vsvips: dict[str, list[str]] | None = None) -> dict[str, Any]:
         """The plain object `vs list` prints: name, VIPs, services, state, pool, app, cloud."""

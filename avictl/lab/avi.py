@@ -68,7 +68,7 @@ class AviLab(LabServer):
     def __init__(self, marathon_url: str | None = None, version: str = "22.1.3", *, tls: Any = None,
                  host: str = "127.0.0.1", port: int = 0, username: str = DEFAULT_USER,
                  password: str = DEFAULT_PASSWORD, idle_timeout: float = 15 * 60, sync_interval: float = 0.5,
-                 port_range: tuple[int, int] = (10000, 20000)):
+                 port_range: tuple[int, int] = (10000, 20000), bulk_uuid_filter: bool = True):
         self.version = full_version(version)
         self.vt = version_tuple(self.version)
         self.marathon_url = marathon_url.rstrip("/") if marathon_url else None
@@ -77,6 +77,7 @@ class AviLab(LabServer):
         self.idle_timeout = idle_timeout
         self.sync_interval = sync_interval
         self.port_range = port_range
+        self.bulk_uuid_filter = bulk_uuid_filter  # False: `uuid=` matches one uuid only
         self.state_lock = threading.RLock()
         self.sync_lock = threading.Lock()
         super().__init__(host, port, tls=tls)
@@ -542,7 +543,8 @@ class AviLab(LabServer):
         uuid_filter = req.arg("uuid")
         with self.state_lock:
             if uuid_filter is not None:  # direct lookups: the client's bulk VsVip reads stay cheap at 50k
-                found = (self.objects[otype].get(u) for u in uuid_filter.split(","))
+                wanted = uuid_filter.split(",") if self.bulk_uuid_filter else [uuid_filter]
+                found = (self.objects[otype].get(u) for u in wanted)
                 items = [o for o in found if o is not None and self._visible(o, ctx)]
             else:
                 items = [o for o in self.objects[otype].values() if self._visible(o, ctx)]
