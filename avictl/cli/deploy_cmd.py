@@ -67,7 +67,8 @@ def deploy(
     def confirm(plan: object) -> bool:
         if yes:
             return True
-        rows = "\n".join(f"  {w}: {b} → {a}" for w, b, a in plan.lines())  # type: ignore[attr-defined]
+        rows = "\n".join(f"  {w}\n    before: {b}\n    after:  {a}"
+                         for w, b, a in plan.lines())  # type: ignore[attr-defined]
         progress.close()
         st.info(f"planned change to {elb}:\n{rows}")
         return st.confirm(f"Change {elb}?", yes)
