@@ -216,3 +216,21 @@ def test_vips_without_bulk_uuid_reads(avi_lab, avi_ca_bundle):
     assert items[449]["vips"] == ["10.2.1.200"]
     reads = avi_lab.sent("GET", "^/api/vsvip$")
     assert len(reads) < 20  # a few failed bulk reads plus 3 pages of VsVips, never one per VS
+
+
+def test_a_controller_serving_smaller_pages_is_followed_by_next(avi_lab, avi_ca_bundle):
+    avi_lab.cap_page_size = 100
+    avi_lab.seed(250)
+    client = make_client(avi_lab, avi_ca_bundle)
+    assert [i["name"] for i in client.list_virtualservices()] == [f"vs-{n:06d}" for n in range(250)]
+    assert len(avi_lab.sent("GET", "^/api/virtualservice$")) == 3
+
+
+def test_state_from_inventory_when_fields_drop_runtime(avi_lab, avi_ca_bundle):
+    avi_lab.runtime_with_fields = False
+    avi_lab.seed(210)
+    client = make_client(avi_lab, avi_ca_bundle)
+    items = list(client.list_virtualservices())
+    assert [i["state"] for i in items[:8]] == ["OPER_DOWN"] + ["OPER_UP"] * 6 + ["OPER_DOWN"]
+    assert items[203]["state"] == "OPER_DOWN"
+    assert len(avi_lab.sent("GET", "^/api/virtualservice-inventory$")) == 2  # one per page

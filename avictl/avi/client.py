@@ -104,25 +104,41 @@ class AviClient:
     # -- paging -----------------------------------------------------------------------------
 
     def pages(self, path: str, params: dict[str, Any] | None = None, *, tenant: str | None = None,
-              transform: Callable[[list[dict[str, Any]]], list[Any]] | None = None) -> Iterator[list[Any]]:
-        """The pages of a collection, in order; pages after the first are fetched concurrently."""
+              transform: Callable[[list[dict[str, Any]], int], list[Any]] | None = None) -> Iterator[list[Any]]:
+        """The pages of a collection, in order; pages after the first are fetched concurrently.
+
+        `transform(results, page)` runs in the worker that fetched the page.
+        """
         base = dict(params or {})
         base["page_size"] = self.page_size
 
-        def fetch(page: int) -> tuple[list[Any], int]:
-            data = self.session.request("GET", path, params={**base, "page": page}, tenant=tenant)
+        def fetch(page: int, url: str | None = None) -> tuple[list[Any], int, int, str | None]:
+            if url:  # a `next` link, already carrying every parameter
+                data = self.session.request("GET", _path_of(url), tenant=tenant)
+            else:
+                data = self.session.request("GET", path, params={**base, "page": page}, tenant=tenant)
             if not isinstance(data, dict) or "results" not in data:
                 raise errors.RemoteError(f"GET {path}: unexpected reply (no results)")
             results = data["results"]
             count = data.get("count") or 0
             if not isinstance(results, list) or not isinstance(count, int) or isinstance(count, bool):
                 raise errors.RemoteError(f"GET {path}: unexpected reply (results or count of the wrong type)")
-            return (transform(results) if transform else results), count, len(results)
+            nxt = data.get("next") if isinstance(data.get("next"), str) else None
+            return (transform(results, page) if transform else results), count, len(results), nxt
 
-        first, count, got = fetch(1)
+        first, count, got, nxt = fetch(1)
         yield first
-        # A short first page is the only page, whatever `count` claims.
-        total_pages = math.ceil(count / self.page_size) if count and got >= self.page_size else 1
+        if got < self.page_size:
+            # A short first page: the only one, unless the controller capped our page size — then
+            # follow its `next` links one at a time rather than guess its page arithmetic.
+            page = 1
+            while nxt and got:
+                page += 1
+                results, _, got, nxt = fetch(page, nxt)
+                if got:
+                    yield results
+            return
+        total_pages = math.ceil(count / self.page_size) if count else 1
         if total_pages <= 1:
             return
         pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="avi-page")
@@ -133,7 +149,7 @@ class AviClient:
                 while next_page <= total_pages and len(pending) < self.concurrency:
                     pending[next_page] = pool.submit(fetch, next_page)
                     next_page += 1
-                results, _, got = pending.pop(page).result()
+                results, _, got, _ = pending.pop(page).result()
                 if not got:
                     return  # fewer objects than `count` said (they changed meanwhile)
                 yield results
@@ -143,7 +159,7 @@ class AviClient:
             pool.shutdown(wait=True, cancel_futures=True)
 
     def iter_objects(self, otype: str, params: dict[str, Any] | None = None, *, tenant: str | None = None,
-                     transform: Callable[[list[dict[str, Any]]], list[Any]] | None = None) -> Iterator[Any]:
+                     transform: Callable[[list[dict[str, Any]], int], list[Any]] | None = None) -> Iterator[Any]:
         for page in self.pages(f"/api/{otype}", params, tenant=tenant, transform=transform):
             yield from page
 
@@ -168,8 +184,10 @@ class AviClient:
         wanted_state = normalize_state(state) if state else None
         tenant_header = "*" if all_tenants else tenant
 
-        def transform(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        def transform(results: list[dict[str, Any]], page: int) -> list[dict[str, Any]]:
             vips = self._vips_for(results, tenant_header)
+            if any("runtime" not in vs for vs in results):
+                self._runtime_from_inventory(results, params, page, tenant_header)
             out = []
             for vs in results:
                 item = self.summarize_vs(vs, vips)
@@ -181,6 +199,19 @@ class AviClient:
             return out
 
         yield from self.iter_objects("virtualservice", params, tenant=tenant_header, transform=transform)
+
+    def _runtime_from_inventory(self, results: list[dict[str, Any]], params: dict[str, Any], page: int,
+                                tenant: str | None) -> None:
+        """Oper state for a page whose VSs came without `runtime` (a controller that drops it when
+        `fields=` is given): the same page of /api/virtualservice-inventory, one request per page."""
+        query = {k: v for k, v in params.items() if k not in ("fields", "join_subresources", "include_name")}
+        data = self.session.request("GET", "/api/virtualservice-inventory", tenant=tenant,
+                                    params={**query, "page": page, "page_size": self.page_size})
+        states = {e.get("uuid") or (e.get("config") or {}).get("uuid"): e.get("runtime")
+                  for e in (data or {}).get("results", []) if isinstance(e, dict)}
+        for vs in results:
+            if "runtime" not in vs and states.get(vs.get("uuid")):
+                vs["runtime"] = states[vs.get("uuid")]
 
     def _vips_for(self, results: list[dict[str, Any]], tenant: str | None) -> dict[str, list[str]]:
         """VIPs of the 20.1+ VSs of one page, read in bulk from /api/vsvip (`uuid=a,b,...`).
@@ -385,6 +416,14 @@ class AviClient:
 
 
 # -- plain helpers -----------------------------------------------------------------------------
+
+
+def _path_of(url: str) -> str:
+    """'https://ctl/api/x?page=2' → '/api/x?page=2' (next links are absolute URLs)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def normalize_state(state: str) -> str:

@@ -68,7 +68,8 @@ class AviLab(LabServer):
     def __init__(self, marathon_url: str | None = None, version: str = "22.1.3", *, tls: Any = None,
                  host: str = "127.0.0.1", port: int = 0, username: str = DEFAULT_USER,
                  password: str = DEFAULT_PASSWORD, idle_timeout: float = 15 * 60, sync_interval: float = 0.5,
-                 port_range: tuple[int, int] = (10000, 20000), bulk_uuid_filter: bool = True):
+                 port_range: tuple[int, int] = (10000, 20000), bulk_uuid_filter: bool = True,
+                 cap_page_size: int | None = None, runtime_with_fields: bool = True):
         self.version = full_version(version)
         self.vt = version_tuple(self.version)
         self.marathon_url = marathon_url.rstrip("/") if marathon_url else None
@@ -78,6 +79,10 @@ class AviLab(LabServer):
         self.sync_interval = sync_interval
         self.port_range = port_range
         self.bulk_uuid_filter = bulk_uuid_filter  # False: `uuid=` matches one uuid only
+        # Variations a client must survive, off by default: a controller that silently serves
+        # smaller pages than asked, or drops the joined `runtime` when `fields=` is given.
+        self.cap_page_size = cap_page_size
+        self.runtime_with_fields = runtime_with_fields
         self.state_lock = threading.RLock()
         self.sync_lock = threading.Lock()
         super().__init__(host, port, tls=tls)
@@ -501,7 +506,9 @@ class AviLab(LabServer):
             if runtime:
                 out["runtime"] = self.vs_runtime(obj)
         if fields:
-            keep = set(fields) | {"url", "uuid"} | ({"runtime"} if runtime else set())
+            keep = set(fields) | {"url", "uuid"} | {"runtime"}
+            if not self.runtime_with_fields:
+                keep.discard("runtime")
             out = {k: v for k, v in out.items() if k in keep}
         return {k: v for k, v in out.items() if v is not None}
 
@@ -575,6 +582,8 @@ class AviLab(LabServer):
                                            f"and {MAX_PAGE_SIZE}"}, 400)
         if page < 1:
             return Response.json({"error": "Invalid page"}, 400)
+        if self.cap_page_size:
+            size = min(size, self.cap_page_size)
         start = (page - 1) * size
         chunk = items[start:start + size]
         if start and not chunk and items:
