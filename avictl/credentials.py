@@ -143,44 +143,39 @@ def _with_timeout(fn: Callable[[], None], timeout: float = KEYRING_TIMEOUT) -> b
     return not t.is_alive()
 
 
-def keyring_get(key: str, warn: Callable[[str], None] | None = None) -> str | None:
-    backend, why = keyring_backend()
-    if backend is None:
-        return None
+def _keyring_call(backend: Any, method: str, *args: str) -> tuple[bool, Any, str | None]:
+    """(answered in time, value, error class name) of one backend call under the guard's timeout."""
     result: dict[str, Any] = {}
 
-    def get() -> None:
+    def call() -> None:
         try:
-            result["value"] = backend.get_password(SERVICE, key)
-        except Exception as exc:
+            result["value"] = getattr(backend, method)(SERVICE, *args)
+        except Exception as exc:  # any backend failure means "no keyring" for this call
             result["error"] = type(exc).__name__
 
-    if not _with_timeout(get):
-        if warn:
-            warn("the keyring did not answer within 3 s; skipping it")
+    answered = _with_timeout(call)
+    return answered, result.get("value"), result.get("error")
+
+
+def keyring_get(key: str, warn: Callable[[str], None] | None = None) -> str | None:
+    backend, _ = keyring_backend()
+    if backend is None:
         return None
-    if "error" in result:
+    answered, value, error = _keyring_call(backend, "get_password", key)
+    if not answered or error:
         if warn:
-            warn(f"the keyring failed ({result['error']}); skipping it")
+            warn(f"the keyring {'failed (' + error + ')' if answered else 'did not answer within 3 s'}; skipping it")
         return None
-    return result.get("value")
+    return value
 
 
 def keyring_set(key: str, secret: str) -> None:
     backend, why = keyring_backend()
     if backend is None:
-        raise AuthError(f"cannot store the password: {why}",
-                        "use AVI_PASSWORD or password_command instead")
-    result: dict[str, Any] = {}
-
-    def put() -> None:
-        try:
-            backend.set_password(SERVICE, key, secret)
-        except Exception as exc:
-            result["error"] = type(exc).__name__
-
-    if not _with_timeout(put) or "error" in result:
-        raise AuthError(f"cannot store the password in the keyring ({result.get('error', 'no answer')})",
+        raise AuthError(f"cannot store the password: {why}", "use AVI_PASSWORD or password_command instead")
+    answered, _, error = _keyring_call(backend, "set_password", key, secret)
+    if not answered or error:
+        raise AuthError(f"cannot store the password in the keyring ({error or 'no answer'})",
                         "use AVI_PASSWORD or password_command instead")
 
 
@@ -188,16 +183,8 @@ def keyring_delete(key: str) -> bool:
     backend, _ = keyring_backend()
     if backend is None:
         return False
-    result: dict[str, Any] = {}
-
-    def delete() -> None:
-        try:
-            backend.delete_password(SERVICE, key)
-            result["ok"] = True
-        except Exception:
-            result["ok"] = False
-
-    return _with_timeout(delete) and bool(result.get("ok"))
+    answered, _, error = _keyring_call(backend, "delete_password", key)
+    return answered and not error
 
 
 def store_password(settings: Settings, password: str) -> None:
