@@ -353,3 +353,32 @@ def test_redactor_hides_secrets_in_headers_and_bodies():
     assert "hunter2" not in body and "jwt" not in body and "admin" in body
     assert "hunter2" not in r.body(b"username=a&password=hunter2-password", "application/x-www-form-urlencoded")
     assert r.text("oops hunter2-password here") == "oops *** here"
+
+
+def test_login_stores_in_keyring_then_commands_use_it_and_logout_forgets(cli, avi_env, avi_lab, tmp_path):
+    """The whole chain: --password-stdin → verified → keyring; then no AVI_PASSWORD needed; logout drops it."""
+    import keyring_backends
+
+    keyring_backends.STORE.clear()
+    password = avi_env["AVI_PASSWORD"]
+    no_pw = {k: v for k, v in avi_env.items() if k != "AVI_PASSWORD"}
+    r = cli("login", "--password-stdin", input=password + "\n", env=no_pw)
+    assert r.exit_code == 0, r
+    assert list(keyring_backends.STORE.values()) == [password]
+    avi_lab.seed(1)
+    fresh_cache = {**no_pw, "AVICTL_CACHE_DIR": str(tmp_path / "no-session")}  # force a new login
+    assert cli("vs", "list", "-o", "name", env=fresh_cache).exit_code == 0
+    assert cli("logout", env=no_pw).exit_code == 0
+    assert not keyring_backends.STORE
+    r = cli("vs", "list", env={**no_pw, "AVICTL_CACHE_DIR": str(tmp_path / "again")})
+    assert r.exit_code == 5 and "hint:" in r.stderr
+
+
+def test_wrong_password_on_login_is_not_stored(cli, avi_env):
+    import keyring_backends
+
+    keyring_backends.STORE.clear()
+    no_pw = {k: v for k, v in avi_env.items() if k != "AVI_PASSWORD"}
+    r = cli("login", "--password-stdin", input="not-the-password\n", env=no_pw)
+    assert r.exit_code == 5 and "not-the-password" not in r.output
+    assert not keyring_backends.STORE
