@@ -86,7 +86,6 @@ class AviLab(LabServer):
         self.state_lock = threading.RLock()
         self.sync_lock = threading.Lock()
         super().__init__(host, port, tls=tls)
-        _no_delay(self._httpd.socket)
         self.reset_state()
 
     # -- state ------------------------------------------------------------------------------
@@ -780,17 +779,6 @@ def _host_ip(host: str) -> str:
     if re.match(r"^\d+\.\d+\.\d+\.\d+$", host):
         return host
     return "127.0.0.1" if host in ("localhost", "") else host
-
-
-def _no_delay(sock: Any) -> None:
-    """Headers and body leave in separate writes: without TCP_NODELAY (inherited by accepted sockets
-    on Linux) Nagle's algorithm meets the client's delayed ACK and every reply waits ~40 ms."""
-    import socket
-
-    try:
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    except OSError:
-        pass
 
 
 def _uuid() -> str:
