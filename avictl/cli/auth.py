@@ -107,6 +107,9 @@ def status() -> None:
         ("avi", s.controller, _avi_version),
         ("aws", s.aws_region or s.aws_endpoint_url or s.aws_profile, lambda: st.aws().whoami()),
     ]
+    if not any(where for _, where, _ in checks):
+        raise errors.UsageError(f"nothing is configured for profile {s.profile!r}",
+                                "run `avictl config init`, or `avictl lab up` to try the local lab")
     rows = [_check(name, where, probe) for name, where, probe in checks]
     st.out.list(rows, [
         Column("SYSTEM", "system"),

@@ -21,6 +21,7 @@ class StepProgress:
         self.index = 0
         self.title = ""
         self.started = 0.0
+        self._detail = ""
         self._status: Any = None
         self._console: Any = None
         if live:
@@ -35,14 +36,15 @@ class StepProgress:
         self.title = title
         self.started = time.monotonic()
         if self.live:
-            self._status = self._console.status(self._label(""), spinner="dots")
+            self._detail = ""
+            # The label is rendered on every refresh, so the elapsed time keeps counting.
+            self._status = self._console.status(_Label(self), spinner="dots")
             self._status.start()
         # Piped: one line per step, written when the step ends.
 
     def note(self, detail: str) -> None:
         """Progress inside the step (e.g. "1/2 tasks running")."""
-        if self.live and self._status is not None:
-            self._status.update(self._label(detail))
+        self._detail = detail
 
     def done(self, result: str = "") -> None:
         self._end("✓" if self.live else "ok", result, "green")
@@ -61,13 +63,12 @@ class StepProgress:
     # -- drawing ----------------------------------------------------------------------------
 
     def _label(self, detail: str) -> str:
-        elapsed = time.monotonic() - self.started
-        text = f"[{self.index}/{self.total}] {self.title}"
-        if detail:
-            text += f": {detail}"
+        """The running step: elapsed time first, so a long detail cut at the edge never hides it."""
         from rich.markup import escape
 
-        return escape(text) + f" [dim]({elapsed:.1f} s)[/dim]"
+        elapsed = time.monotonic() - self.started
+        text = f"[{self.index}/{self.total}] {escape(self.title)} [dim]({elapsed:.1f} s)[/dim]"
+        return text + (f" {escape(detail)}" if detail else "")
 
     def _end(self, mark: str, result: str, style: str) -> None:
         elapsed = time.monotonic() - self.started
@@ -83,3 +84,17 @@ class StepProgress:
     def _line(self, text: str) -> None:
         self.stream.write(text + "\n")
         self.stream.flush()
+
+
+class _Label:
+    """The live line of the running step, re-rendered by rich at each spinner frame."""
+
+    def __init__(self, progress: StepProgress):
+        self.progress = progress
+
+    def __rich__(self) -> Any:
+        from rich.text import Text
+
+        text = Text.from_markup(self.progress._label(self.progress._detail))
+        text.no_wrap, text.overflow = True, "ellipsis"  # one line per step, cut to the terminal width
+        return text
