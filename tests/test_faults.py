@@ -403,10 +403,31 @@ def test_412_twice_is_exit_4(cli, avi_lab, avi_env, tmp_path):
 
 
 def test_avi_post_is_not_resent_after_reset(cli, avi_lab, avi_env, tmp_path):
-    """`api POST` has no way to know the object: it fails (exit 6) saying so, after one POST."""
+    """`api POST` of a named object, applied then the connection dropped: avictl finds the object
+    by name (exit 0, warning) after exactly one POST."""
     avi_lab.add_fault(count=1, method="POST", path="^/api/pool$", reset_after=True)
     body = tmp_path / "pool.json"
     body.write_text(json.dumps({"name": "faults-pool", "servers": []}))
+    r = cli("api", "POST", "/api/pool", "--data", str(body), env=avi_env)
+    assert r.exit_code == 0, r
+    assert json.loads(r.stdout)["name"] == "faults-pool" and "warning:" in r.stderr
+    assert len(avi_lab.sent("POST", "^/api/pool$")) == 1
+
+
+def test_avi_post_lost_before_applying_is_reported(cli, avi_lab, avi_env, tmp_path):
+    """Dropped before the controller applied it: no such object, exit 6 saying so, one POST."""
+    avi_lab.add_fault(count=1, method="POST", path="^/api/pool$", reset=True)
+    body = tmp_path / "pool.json"
+    body.write_text(json.dumps({"name": "lost-pool", "servers": []}))
+    r = cli("api", "POST", "/api/pool", "--data", str(body), env=avi_env)
+    assert_one_error(r, 6, "does not exist")
+    assert len(avi_lab.sent("POST", "^/api/pool$")) == 1
+
+
+def test_avi_post_without_a_name_cannot_be_checked(cli, avi_lab, avi_env, tmp_path):
+    avi_lab.add_fault(count=1, method="POST", path="^/api/pool$", reset_after=True)
+    body = tmp_path / "pool.json"
+    body.write_text(json.dumps({"servers": []}))
     r = cli("api", "POST", "/api/pool", "--data", str(body), env=avi_env)
     assert_one_error(r, 6, "may or may not")
     assert len(avi_lab.sent("POST", "^/api/pool$")) == 1

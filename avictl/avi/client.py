@@ -99,7 +99,32 @@ class AviClient:
             path = "/api" + path
         if path == "/login":
             return self.login()
-        return self.session.request(method, path, params=params, json_body=json_body, content=content, tenant=tenant)
+        try:
+            return self.session.request(method, path, params=params, json_body=json_body, content=content,
+                                        tenant=tenant)
+        except errors.AmbiguousRequest as exc:
+            return self._after_lost_post(method, path, json_body, tenant, exc)
+
+    def _after_lost_post(self, method: str, path: str, body: Any, tenant: str | None,
+                         exc: errors.AmbiguousRequest) -> dict[str, Any]:
+        """A create whose answer was lost: find the object by its name instead of sending it again.
+
+        Returns the object with `_warning` set when it exists now; otherwise raises, saying
+        whether the POST was lost or cannot be checked (no name to look for).
+        """
+        name = body.get("name") if isinstance(body, dict) else None
+        collection = re.fullmatch(r"/api/([a-z0-9-]+)/?", path)
+        if method.upper() != "POST" or not isinstance(name, str) or not collection:
+            raise exc
+        found = self.session.request("GET", f"/api/{collection.group(1)}", params={"name": name}, tenant=tenant)
+        results = (found or {}).get("results") if isinstance(found, dict) else None
+        if not results:
+            raise errors.AmbiguousRequest(f"{exc.message}; {collection.group(1)} {name!r} does not exist now, "
+                                          "so the POST was lost", "it is safe to run the command again") from None
+        obj = dict(results[0])
+        obj["_warning"] = (f"the connection was lost after sending; {collection.group(1)} {name!r} exists now, "
+                           "so the POST arrived")
+        return obj
 
     # -- paging -----------------------------------------------------------------------------
 

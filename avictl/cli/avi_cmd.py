@@ -339,5 +339,7 @@ def api(
     parts = urlsplit(path)
     params = parse_qsl(parts.query, keep_blank_values=True) or None
     result = st.avi().request(verb, parts.path, params=params, json_body=body, tenant=_tenant(tenant))
+    if isinstance(result, dict) and "_warning" in result:
+        st.warn(result.pop("_warning"))
     if result is not None:
         st.out.json(result)
