@@ -241,10 +241,7 @@ class Transport:
         delay = min(self.opts.backoff_max, self.opts.backoff * (2 ** (attempt - 1)))
         delay = random.uniform(delay / 2, delay)  # jitter
         if retry_after:
-            try:
-                delay = min(max(float(retry_after), 0.0), 30.0)
-            except ValueError:
-                pass
+            delay = retry_after_seconds(retry_after, default=delay)
         self.sleep(delay)
 
     def _display_url(self, request: httpx.Request) -> str:
@@ -300,6 +297,20 @@ class Transport:
         if self.opts.verbose or self.opts.debug:
             ms = (time.monotonic() - start) * 1000
             self._log(f"{request.method} {self._display_url(request)} → {type(exc).__name__} ({ms:.0f} ms)")
+
+
+def retry_after_seconds(value: str, default: float, cap: float = 30.0) -> float:
+    """Retry-After as seconds (a number or an HTTP date), within 0..cap; `default` when unreadable."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return default
+    return min(max(seconds, 0.0), cap)
 
 
 def decode_json(response: httpx.Response, what: str) -> Any:

@@ -108,6 +108,13 @@ def test_backoff_is_jittered_and_retry_after_is_bounded(marathon15):
         marathon15.add_fault(count=1, method="GET", path="^/v2/info$", status=503, headers={"Retry-After": "-5"})
         assert t.request("GET", "/v2/info").status_code == 200
         assert slept == [0.0]
+        slept.clear()
+        from email.utils import formatdate
+
+        marathon15.add_fault(count=1, method="GET", path="^/v2/info$", status=503,
+                             headers={"Retry-After": formatdate(time.time() + 4, usegmt=True)})
+        assert t.request("GET", "/v2/info").status_code == 200
+        assert len(slept) == 1 and 2.0 <= slept[0] <= 4.5, slept  # an HTTP date counts too
     finally:
         t.close()
 
