@@ -81,3 +81,14 @@ def test_deploy_without_controller_uses_marathon_port(cli, seed_lab, boto):
     listeners, _ = listener(boto, "avi-mesos-PublicSlaveL")
     assert listeners[80]["InstancePort"] == summary["service_port"]
     assert app.sent("POST", "/v2/apps")
+
+
+def test_changed_app_keeps_its_service_port_and_the_elb_stays_right(cli, seed_lab, boto):
+    """Marathon keeps an app's service ports across updates (dynamic ports stay 0 in the file)."""
+    env = seed_lab["env"]
+    first = json.loads(cli("deploy", EXAMPLE, "--yes", "-o", "json", env=env).stdout)
+    second = cli("deploy", EXAMPLE, "--set", "instances=3", "--yes", "-o", "json", env=env)
+    assert second.exit_code == 0, second
+    summary = json.loads(second.stdout)
+    assert summary["app_action"] == "update" and summary["service_port"] == first["service_port"]
+    assert summary["elb_action"] == "unchanged"

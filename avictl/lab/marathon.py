@@ -474,10 +474,17 @@ class MarathonLab(LabServer):
         c = app.get("container") or {}
         return c.get("portMappings") or (c.get("docker") or {}).get("portMappings") or []
 
-    def _assign_service_ports(self, app: dict[str, Any]) -> None:
-        used = {p for a in self.apps.values() if a is not app for p in self._service_ports(a)}
+    def _assign_service_ports(self, app: dict[str, Any], previous: dict[str, Any] | None = None) -> None:
+        """Fill service ports left at 0. Like Marathon's assignPorts, an update keeps the ports the
+        previous version had at the same positions, so a PUT never moves a running app's ports."""
+        used = {p for a in self.apps.values() if a is not app and a is not previous for p in self._service_ports(a)}
+        kept = iter(self._service_ports(previous) if previous else [])
 
         def take() -> int:
+            for port in kept:
+                if port and port not in used:
+                    used.add(port)
+                    return port
             while self.next_service_port in used:
                 self.next_service_port += 1
             port = self.next_service_port
@@ -576,7 +583,7 @@ class MarathonLab(LabServer):
             app["versionInfo"] = {"lastScalingAt": app["version"], "lastConfigChangeAt": app["version"]}
             app["_previous"] = {k: v for k, v in old.items() if k != "_previous"}
             self.apps[app_id] = app
-            self._assign_service_ports(app)
+            self._assign_service_ports(app, previous=old)
         self.emit("api_post_event", clientIp="127.0.0.1", uri=f"/v2/apps{app_id}", appDefinition=self._app_view(app))
         dep = self._start_deployment(app_id, "ScaleApplication" if scale_only else "RestartApplication",
                                      restart=not scale_only)
