@@ -65,10 +65,41 @@ def test_deploy_bad_definition_exit_2_nothing_sent(cli, seed_lab, tmp_path):
     assert not seed_lab["marathon"].sent() and not seed_lab["avi"].sent()
 
 
-def test_deploy_unknown_elb_names_the_step(cli, seed_lab):
+def test_deploy_unknown_elb_or_listener_fails_before_the_app_is_touched(cli, seed_lab):
     r = cli("deploy", EXAMPLE, "--elb", "no-such-elb", "--yes", env=seed_lab["env"])
     assert r.exit_code == 3, r
-    assert "retarget the load balancer" in r.stderr.splitlines()[-2] + r.stderr.splitlines()[-1]
+    assert "check the app definition and the load balancer: " in r.stderr and "no-such-elb" in r.stderr
+    r = cli("deploy", EXAMPLE, "--listener-port", "8443", "--yes", env=seed_lab["env"])
+    assert r.exit_code == 3 and "no listener on port 8443" in r.stderr, r
+    assert not seed_lab["marathon"].sent("POST") and not seed_lab["marathon"].sent("PUT")
+
+
+def test_deploy_on_a_terminal_asks_before_changing_the_app(seed_lab, avictl_home, boto):
+    """Declining leaves Marathon and the ELB untouched (the question comes before the first change)."""
+    import io
+
+    from avictl.cli.main import run
+    from conftest import isolated_env
+
+    class TTY(io.StringIO):
+        def isatty(self):
+            return True
+
+    import os
+
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(isolated_env(avictl_home, seed_lab["env"]))
+    try:
+        before = listener(boto, "avi-mesos-PublicSlaveL")
+        err = TTY()
+        code = run(["deploy", EXAMPLE], stdin=TTY("n\n"), stdout=io.StringIO(), stderr=err)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    assert code == 1 and "Create app /webapp1 in Marathon" in err.getvalue()
+    assert "aborted; nothing was changed" in err.getvalue()
+    assert not seed_lab["marathon"].sent("POST") and listener(boto, "avi-mesos-PublicSlaveL") == before
 
 
 def test_deploy_without_controller_uses_marathon_port(cli, seed_lab, boto):

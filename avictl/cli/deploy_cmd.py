@@ -64,6 +64,12 @@ def deploy(
         raise errors.UsageError("deploy changes Marathon and the load balancer: refusing to go ahead without --yes "
                                 "(stdin is not a terminal)", "pass --yes, or --dry-run to see the plan")
 
+    def confirm_app(question: str) -> bool:
+        if yes:
+            return True
+        progress.close()
+        return st.confirm(question, yes)
+
     def confirm(plan: object) -> bool:
         if yes:
             return True
@@ -78,7 +84,7 @@ def deploy(
                          health_path=health_path, health_protocol=health_protocol.upper(),
                          fix_security_group=fix_security_group, check_url=check_url, timeout=timeout,
                          vs_timeout=min(timeout, 300), health_timeout=min(timeout, 300), dry_run=dry_run,
-                         confirm=confirm)
+                         confirm_app=confirm_app, confirm=confirm)
     try:
         avi = st.avi() if st.has_controller else None
         result = run_deploy(st.marathon(), avi, st.aws(), opts, progress)

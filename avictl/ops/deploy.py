@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from .. import errors
 
 STEPS = (
-    "validate the app definition",
+    "check the app definition and the load balancer",
     "post the app to Marathon",
     "wait for the Marathon deployment",
     "wait for the Avi virtual service",
@@ -52,7 +52,10 @@ class DeployOptions:
     vs_timeout: float = 180.0
     health_timeout: float = 300.0
     dry_run: bool = False
-    confirm: Callable[[Any], bool] | None = None  # shown the ELB plan; False aborts
+    # Asked before the first change: with a description of the app change (create/update), or,
+    # when the app is already right, with the ELB plan. False aborts with nothing changed.
+    confirm_app: Callable[[str], bool] | None = None
+    confirm: Callable[[Any], bool] | None = None
 
 
 @dataclass
@@ -88,8 +91,15 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
 
     with _step(report, STEPS[0]):
         ports = appdef.container_ports(defn)
+        # The load balancer and its listener must exist before the app is touched.
+        lb = aws.load_balancer(opts.elb, health=False)
+        if not any(ls["port"] == opts.listener_port for ls in lb["listeners"]):
+            have = ", ".join(retarget.listener_text(ls) for ls in lb["listeners"]) or "none"
+            raise errors.NotFound(f"load balancer {opts.elb} has no listener on port {opts.listener_port} "
+                                  f"(listeners: {have})", "choose one with --listener-port")
         report.done(f"{app_id}, {defn.get('instances', 1)} instance(s), "
-                    f"container port(s) {', '.join(str(p.get('containerPort')) for p in ports) or 'none'}")
+                    f"container port(s) {', '.join(str(p.get('containerPort')) for p in ports) or 'none'}; "
+                    f"{opts.elb} ({lb['type']}) listens on {opts.listener_port}")
 
     with _step(report, STEPS[1]):
         current = _get_app_or_none(marathon, app_id)
@@ -98,6 +108,13 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
         else:
             action = "update" if appdef.diff_app(defn, current) else "unchanged"
         result.app_action = action
+        approved = False
+        if action != "unchanged" and not opts.dry_run and opts.confirm_app is not None:
+            question = (f"{'Create' if action == 'create' else 'Update'} app {app_id} in Marathon, then point "
+                        f"{opts.elb} port {opts.listener_port} and its health check at the app's service port?")
+            if not opts.confirm_app(question):
+                raise errors.AvictlError("aborted; nothing was changed")
+            approved = True
         if opts.dry_run:
             report.skip(f"dry run: would {action} {app_id}" if action != "unchanged" else
                         f"{app_id} is already as defined; no change")
@@ -165,8 +182,8 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
                 report.skip("dry run: would make " + "; ".join(f"{w} {a} (now {b})" for w, b, a in plan.lines()
                                                                if a != b))
             else:
-                if opts.confirm is not None and not opts.confirm(plan):
-                    raise errors.AvictlError("aborted before changing the load balancer")
+                if not approved and opts.confirm is not None and not opts.confirm(plan):
+                    raise errors.AvictlError("aborted; nothing was changed")
                 retarget.apply_plan(aws, plan, on_progress=report.note)
                 result.elb_action = "changed"
                 result.changed.append("elb")
