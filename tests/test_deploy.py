@@ -123,3 +123,15 @@ def test_changed_app_keeps_its_service_port_and_the_elb_stays_right(cli, seed_la
     summary = json.loads(second.stdout)
     assert summary["app_action"] == "update" and summary["service_port"] == first["service_port"]
     assert summary["elb_action"] == "unchanged"
+
+
+def test_deploy_check_url_reports_the_status_and_fails_on_errors(cli, seed_lab):
+    """The probe's outcome counts: a 2xx-4xx answer is reported, a 5xx exits 1, no answer exits 6."""
+    env, marathon = seed_lab["env"], seed_lab["marathon"]
+    ok = cli("deploy", EXAMPLE, "--yes", "-o", "json", "--check-url", f"{marathon.url}/v2/info", env=env)
+    assert ok.exit_code == 0 and json.loads(ok.stdout)["probe"] == "HTTP 200", ok
+    marathon.add_fault(count=1, path="^/probe$", status=503)
+    bad = cli("deploy", EXAMPLE, "--yes", "--check-url", f"{marathon.url}/probe", env=env)
+    assert bad.exit_code == 1 and "probe the load balancer URL: " in bad.stderr and "503" in bad.stderr, bad
+    dead = cli("deploy", EXAMPLE, "--yes", "--check-url", "http://127.0.0.1:9/", env=env)
+    assert dead.exit_code == 6 and "the change is in place" in dead.stderr, dead

@@ -203,11 +203,17 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
             report.done(f"{len(healthy)}/{len(states)} in service")
 
     with _step(report, STEPS[7]):
-        if not opts.check_url or opts.dry_run or not result.url:
+        if not opts.check_url or opts.dry_run or not (result.url or "://" in opts.check_url):
             report.skip("not asked (--check-url PATH)" if not opts.check_url else "dry run")
         else:
-            url = result.url.rstrip("/") + "/" + opts.check_url.lstrip("/")
-            result.probe = _probe(url)
+            url = opts.check_url if opts.check_url.startswith(("http://", "https://")) else \
+                result.url.rstrip("/") + "/" + opts.check_url.lstrip("/")
+            status, result.probe = _probe(url)
+            if status is None:
+                raise errors.ConnectError(f"{url}: {result.probe}",
+                                          "the change is in place; check DNS, the ELB's security group and the app")
+            if status >= 500:
+                raise errors.RemoteError(f"{url} answered {result.probe}", "the change is in place; check the app")
             report.done(f"{url} → {result.probe}")
     return result
 
@@ -270,11 +276,12 @@ def _wait_for_vs(avi: Any, app_id: str, timeout: float, report: Reporter) -> dic
         delay = min(delay * 1.5, 5.0)
 
 
-def _probe(url: str) -> str:
+def _probe(url: str) -> tuple[int | None, str]:
+    """(status, text) of one GET of the ELB URL; (None, why) when it cannot be reached."""
     import httpx
 
     try:
         response = httpx.get(url, timeout=10, follow_redirects=False)
     except httpx.HTTPError as exc:
-        return f"unreachable ({type(exc).__name__})"
-    return f"HTTP {response.status_code}"
+        return None, f"unreachable ({type(exc).__name__})"
+    return response.status_code, f"HTTP {response.status_code}"
