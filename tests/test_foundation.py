@@ -402,3 +402,29 @@ def test_status_reports_each_system_and_fails_when_one_is_down(cli, seed_lab):
 def test_status_with_nothing_configured_says_how_to_start(cli):
     r = cli("status")
     assert r.exit_code == 2 and "avictl lab up" in r.stderr
+
+
+def test_config_init_writes_the_named_profile_not_the_default_one(cli, config_file):
+    init(cli, "--controller", "https://p2.example.com", profile="p2")
+    assert cli("config", "use", "p2").exit_code == 0
+    init(cli, "--timeout", "5")  # no --profile: SPEC says it writes "default"
+    text = config_file.read_text()
+    assert "[profiles.default]" in text and 'default_profile = "p2"' in text
+    assert "timeout" not in text.split("[profiles.p2]")[1]
+
+
+def test_config_set_on_a_misspelt_profile_is_exit_3(cli, config_file):
+    init(cli, "--controller", "https://a.example.com", profile="prod")
+    r = cli("-p", "prdo", "config", "set", "tenant", "x")
+    assert r.exit_code == 3 and "config init" in r.stderr
+    assert "prdo" not in config_file.read_text()
+
+
+def test_config_init_from_stack_creates_a_new_profile(cli, aws_world, config_file):
+    r = cli("--profile", "fresh", "config", "init", "--from-stack", "avi-mesos",
+            "--aws-endpoint-url", aws_world["env"]["AWS_ENDPOINT_URL"], "--aws-region", "us-east-1",
+            env={k: v for k, v in aws_world["env"].items() if k != "AWS_ENDPOINT_URL"})
+    assert r.exit_code == 0, r
+    shown = json.loads(cli("-p", "fresh", "config", "show", "-o", "json").stdout)
+    assert shown["elb"] == "avi-mesos-PublicSlaveL" and shown["marathon"] == "http://127.0.0.1:8080"
+    assert shown["aws_endpoint_url"] == aws_world["env"]["AWS_ENDPOINT_URL"]

@@ -20,13 +20,27 @@ def register(root: typer.Typer) -> None:
     root.add_typer(app, name="config")
 
 
-def _target_profile() -> tuple[Any, str]:
-    """The config file and the profile a `config` command acts on (it need not exist yet)."""
-    from ..config import load_file, selected_profile, validate_profile_name
+def _target_profile(*, init: bool = False) -> tuple[Any, str]:
+    """The config file and the profile a `config` command acts on.
+
+    `config init` writes the profile named by --profile (or AVICTL_PROFILE), else "default",
+    creating it. `set`/`unset` act on the selected profile; one named explicitly must exist
+    (a typo is exit 3, not a new profile).
+    """
+    import os
+
+    from ..config import DEFAULT_PROFILE, load_file, selected_profile, validate_profile_name
 
     cfg = load_file()
-    name, _ = selected_profile(state().opts.profile, cfg)
-    return cfg, validate_profile_name(name)
+    if init:
+        name = state().opts.profile or os.environ.get("AVICTL_PROFILE") or DEFAULT_PROFILE
+        return cfg, validate_profile_name(name)
+    name, origin = selected_profile(state().opts.profile, cfg)
+    validate_profile_name(name)
+    if name not in cfg.profiles and origin in ("flag", "env:AVICTL_PROFILE"):
+        raise errors.NotFound(f"profile {name!r} not found in {cfg.path}",
+                              f"create it with `avictl --profile {name} config init ...`")
+    return cfg, name
 
 
 @app.command("init")
@@ -68,7 +82,7 @@ def init(
     from ..config import KEYS, parse_value, save_file
 
     st = state()
-    cfg, name = _target_profile()
+    cfg, name = _target_profile(init=True)
     given = {"controller": controller, "username": username, "tenant": tenant, "api_version": api_version,
              "ca_bundle": ca_bundle, "insecure": insecure, "password_command": password_command,
              "marathon": marathon, "marathon_username": marathon_username,
@@ -81,10 +95,11 @@ def init(
         values[key] = raw if isinstance(raw, bool) else parse_value(key, str(raw))
     profile = dict(cfg.profiles.get(name, {}))
     if from_stack:
-        # The stack is read with the AWS settings being written, so --aws-region etc. apply.
-        for key in ("aws_profile", "aws_region", "aws_endpoint_url"):
-            if key in values:
-                setattr(st.settings, key, values[key])
+        # Read the stack with the settings of the profile being written (it may not exist yet).
+        from ..config import ConfigFile, resolve
+
+        draft = ConfigFile(cfg.path, cfg.default_profile, {**cfg.profiles, name: {**profile, **values}}, True)
+        st._settings = resolve(name, {"timeout": st.opts.timeout}, draft)
         for key, value in stack_profile(from_stack).items():
             values.setdefault(key, value)
     if not values and not no_input and st.stdin_tty and st.stderr_tty:
