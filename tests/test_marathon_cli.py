@@ -216,3 +216,11 @@ def test_help_has_examples(cli):
         for cmd in cmds:
             r = cli(group, cmd, "--help")
             assert r.exit_code == 0 and "Examples:" in r.stdout, (group, cmd, r)
+
+
+def test_scale_checks_the_app_and_n_before_sending(cli, marathon15):
+    env = {"MARATHON_URL": marathon15.url}
+    r = cli("app", "scale", "/nope", "3", env=env)
+    assert r.exit_code == 3 and "not found" in r.stderr, r
+    assert cli("app", "scale", "/nope", "99999999999", env=env).exit_code == 2
+    assert not marathon15.sent("PUT")

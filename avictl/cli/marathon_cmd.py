@@ -317,15 +317,21 @@ def app_scale(
       avictl app scale /webapp1 3
       avictl app scale /webapp1 0 --wait      # suspend
     """
-    from ..marathon.appdef import normalize_app_id
+    from ..marathon.appdef import MAX_INSTANCES, normalize_app_id
 
-    if instances < 0:
-        raise errors.UsageError(f"N must be 0 or more, not {instances}")
+    if not 0 <= instances <= MAX_INSTANCES:
+        raise errors.UsageError(f"N must be from 0 to {MAX_INSTANCES}, not {instances}")
     _check_timeout(timeout)
     app_id = normalize_app_id(app_id)
     client = _client()
-    reply = client.scale_app(app_id, instances, force=force)
     st = state()
+    current = client.get_app(app_id)  # exit 3 for an unknown app: a PUT would try to create it
+    if current.get("instances") == instances and not current.get("deployments"):
+        st.info(f"{app_id} already runs {instances} instance(s); no change")
+        st.out.show({"id": app_id, "instances": instances, "deploymentId": None},
+                    [("ID", "id"), ("INSTANCES", "instances"), ("DEPLOYMENT", "deploymentId")])
+        return
+    reply = client.scale_app(app_id, instances, force=force)
     st.info(f"scaling {app_id} to {instances}" + (f" (deployment {reply.get('deploymentId')})"
                                                    if reply.get("deploymentId") else ""))
     if wait:

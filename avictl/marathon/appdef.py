@@ -41,6 +41,9 @@ STRING_KEYS = frozenset({"id", "cmd", "user", "executor", "image", "network", "n
 STRING_MAP_PARENTS = frozenset({"env", "labels"})
 
 
+
+MAX_INSTANCES = 2**31 - 1  # `instances` is an Int in Marathon
+
 class _Problems:
     """Collects validation errors, each tied to a JSON path (for a line number)."""
 
@@ -229,7 +232,7 @@ def _validate(d: dict[str, Any], p: _Problems) -> None:
     if d.get("cmd") is not None and d.get("args") is not None:
         p.add(("args",), "'cmd' and 'args' cannot be used together")
     if "instances" in d:
-        _expect(p, ("instances",), d["instances"], "integer", minimum=0, maximum=2**31 - 1)  # an Int in Marathon
+        _expect(p, ("instances",), d["instances"], "integer", minimum=0, maximum=MAX_INSTANCES)
     for key in ("cpus", "mem", "disk", "gpus", "backoffSeconds", "backoffFactor", "maxLaunchDelaySeconds",
                 "taskKillGracePeriodSeconds"):
         if key in d and d[key] is not None:
@@ -360,9 +363,15 @@ def _check_container(p: _Problems, c: Any) -> None:
 
 
 def _json_path(path: tuple[Any, ...]) -> str:
+    """container.docker.portMappings[0]; a key that is not a plain name is quoted (["a b"])."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", str(part)):
+            out += f".{part}" if out else str(part)
+        else:
+            out += f"[{json.dumps(str(part))}]"
     return out
 
 
