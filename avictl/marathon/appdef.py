@@ -24,6 +24,8 @@ KNOWN_KEYS = frozenset({
     "killSelection", "labels", "maxLaunchDelaySeconds", "mem", "networks", "portDefinitions", "ports",
     "readinessChecks", "requirePorts", "residency", "secrets", "storeUrls", "taskKillGracePeriodSeconds",
     "unreachableStrategy", "upgradeStrategy", "uris", "user", "version", "versionInfo", "role", "tty",
+    # Marathon 1.6+ / DC/OS 1.11+: command health check, resource limits, per-task network and shm
+    "check", "resourceLimits", "networkBandwidth", "killPolicy", "sharedMemory", "executorResources",
 })
 # Fields Marathon adds to its replies: an exported app (`app show -o json`) can be posted again.
 READ_ONLY_KEYS = frozenset({
