@@ -428,3 +428,10 @@ def test_config_init_from_stack_creates_a_new_profile(cli, aws_world, config_fil
     shown = json.loads(cli("-p", "fresh", "config", "show", "-o", "json").stdout)
     assert shown["elb"] == "avi-mesos-PublicSlaveL" and shown["marathon"] == "http://127.0.0.1:8080"
     assert shown["aws_endpoint_url"] == aws_world["env"]["AWS_ENDPOINT_URL"]
+
+
+def test_login_without_a_usable_keyring_still_succeeds_with_a_warning(cli, avi_env):
+    no_pw = {k: v for k, v in avi_env.items() if k != "AVI_PASSWORD"}
+    r = cli("login", "--password-stdin", input=avi_env["AVI_PASSWORD"] + "\n",
+            env={**no_pw, "PYTHON_KEYRING_BACKEND": "keyring_backends.FailingKeyring"})
+    assert r.exit_code == 0 and "verified but not stored" in r.stderr, r

@@ -62,7 +62,13 @@ def login(
         token = client.user_token(hours=token_hours)
         st.out.value(token)
     if not no_store:
-        store_password(s, password)
+        try:
+            store_password(s, password)
+        except errors.AuthError as exc:
+            # The login itself worked: not an authentication failure, just nowhere safe to keep it.
+            st.warn(f"{exc.message}; the password was verified but not stored")
+            st.info("hint: use AVI_PASSWORD or password_command, or --no-store to skip this")
+            return
         st.info(f"password stored in the OS keyring (service avictl, key {s.profile}:{s.username})")
 
 
