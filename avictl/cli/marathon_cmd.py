@@ -543,7 +543,11 @@ def deployment_watch(
     client = _client()
     ids = [deployment_id] if deployment_id else [d["id"] for d in client.deployments()]
     if deployment_id and not any(d.get("id") == deployment_id for d in client.deployments()):
-        st.info(f"deployment {deployment_id} is not in progress (finished, or never existed)")
+        # Marathon keeps no history: a finished deployment and an unknown id look the same, and a
+        # fast deployment may end before `watch` starts, so this is not an error.
+        st.info(f"deployment {deployment_id} is not in progress (it finished, or never existed); nothing to wait for")
+        st.out.list([{"id": deployment_id, "status": "not in progress"}], _dep_done_columns(), name="id")
+        return
     deadline = time.monotonic() + timeout
     done = []
     for dep_id in ids:
