@@ -283,7 +283,7 @@ __avictl_spec() {
     'deploy')
         cmds=''
         opts='--elb --set --listener-port --health-path --health-protocol --fix-security-group --check-url --timeout --dry-run --yes -y --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--elb=elb --set=- --listener-port=- --health-path=- --health-protocol=health_protocol --check-url=- --timeout=- --profile=profile -p=profile --output=format -o=format --query=- --ca-bundle=file'
+        vals='--elb=elb --set=- --listener-port=- --health-path=- --health-protocol=health_protocol --check-url=check_url --timeout=- --profile=profile -p=profile --output=format -o=format --query=- --ca-bundle=file'
         args='file'
         ;;
     'lab')
@@ -330,6 +330,7 @@ __avictl_choices() {
     config_key) REPLY='controller username tenant api_version ca_bundle insecure password_command marathon marathon_username marathon_ca_bundle aws_profile aws_region aws_endpoint_url elb timeout' ;;
     http_method) REPLY='GET POST PUT PATCH DELETE' ;;
     health_protocol) REPLY='HTTP TCP' ;;
+    check_url) REPLY='PATH URL' ;;
     *) REPLY='' ;;
     esac
 }

@@ -10,11 +10,11 @@ from .. import errors
 from ._common import read_input, state
 
 vs_app = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                     help="Avi virtual services: list, show, and the service port of an app.")
+                     help="Avi virtual services: list, show, and the service port of an app.\n\nExamples:\n\n\b\n  avictl vs list -o wide\n  avictl vs show /webapp1\n  avictl vs port /webapp1")
 pool_app = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                       help="Avi pools and their members' health.")
+                       help="Avi pools and their members' health.\n\nExamples:\n\n\b\n  avictl pool list\n  avictl pool show webapp1-pool-80")
 cloud_app = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                        help="Avi clouds (a Mesos cloud shows its Marathon URL and port ranges).")
+                        help="Avi clouds (a Mesos cloud shows its Marathon URL and port ranges).\n\nExamples:\n\n\b\n  avictl cloud list\n  avictl cloud show Default-Cloud")
 
 TENANT_HELP = "Tenant to read (default: the profile's, else admin)."
 ALL_TENANTS_HELP = "Read every tenant (X-Avi-Tenant: *)."

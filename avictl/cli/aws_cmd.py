@@ -10,14 +10,14 @@ from .. import errors
 from ._common import parse_port, state
 
 elb_app = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                      help="Classic ELBs and ALB/NLBs: list, show, health, retarget to a port.")
+                      help="Classic ELBs and ALB/NLBs: list, show, health, retarget to a port.\n\nExamples:\n\n\b\n  avictl elb list\n  avictl elb health avi-mesos-PublicSlaveL\n  avictl elb retarget avi-mesos-PublicSlaveL --app /webapp1 --dry-run")
 stack_app = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                        help="CloudFormation stacks: status and outputs.")
+                        help="CloudFormation stacks: status and outputs.\n\nExamples:\n\n\b\n  avictl stack show avi-mesos\n  avictl stack show avi-mesos -o json")
 
 
 def register(root: typer.Typer) -> None:
-    root.add_typer(elb_app, name="elb", help="Classic ELBs and ALB/NLBs: list, show, health, retarget to a port.")
-    root.add_typer(stack_app, name="stack", help="CloudFormation stack status and outputs.")
+    root.add_typer(elb_app, name="elb")
+    root.add_typer(stack_app, name="stack")
 
 
 def _elb_name(name: str | None) -> str:

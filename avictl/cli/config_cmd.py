@@ -10,7 +10,7 @@ from .. import errors
 from ._common import state
 
 app = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                  help="Manage profiles in the config file (TOML, mode 0600).")
+                  help="Manage profiles in the config file (TOML, mode 0600).\n\nExamples:\n\n\b\n  avictl config init\n  avictl config list\n  avictl --profile prod config show --sources")
 
 # Keys asked for by the interactive `config init`, in order.
 PROMPTED = ("controller", "username", "marathon", "aws_region", "elb")

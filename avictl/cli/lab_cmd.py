@@ -8,7 +8,7 @@ from .. import errors
 from ._common import state
 
 app = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                  help="Run local stand-ins of Marathon, the Avi Controller and AWS (no cloud needed).")
+                  help="Run local stand-ins of Marathon, the Avi Controller and AWS (no cloud needed).\n\nExamples:\n\n\b\n  avictl lab up\n  avictl lab status\n  avictl lab down")
 
 
 def register(root: typer.Typer) -> None:

@@ -10,9 +10,9 @@ from .. import errors
 from ._common import read_input, state
 
 app_cmd = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                      help="Marathon apps: list, show, post, apply, scale, restart, delete, tasks, ports, wait.")
+                      help="Marathon apps: list, show, post, apply, scale, restart, delete, tasks, ports, wait.\n\nExamples:\n\n\b\n  avictl app post examples/Docker.json\n  avictl app list\n  avictl app ports /webapp1")
 dep_cmd = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                      help="Marathon deployments: list, watch, cancel.")
+                      help="Marathon deployments: list, watch, cancel.\n\nExamples:\n\n\b\n  avictl deployment list\n  avictl deployment watch\n  avictl deployment cancel ID --yes")
 
 DEFAULT_WAIT = 600.0
 
@@ -23,8 +23,8 @@ WAIT_TIMEOUT = typer.Option(DEFAULT_WAIT, "--timeout", metavar="SECONDS", help="
 
 
 def register(root: typer.Typer) -> None:
-    root.add_typer(app_cmd, name="app", help="Marathon apps: post a Docker.json, list, scale, ports, wait ...")
-    root.add_typer(dep_cmd, name="deployment", help="Marathon deployments: list, watch, cancel.")
+    root.add_typer(app_cmd, name="app")
+    root.add_typer(dep_cmd, name="deployment")
 
 
 # -- helpers ------------------------------------------------------------------------------
