@@ -246,6 +246,9 @@ def test_retarget_alb(cli, aws_world, boto):
     assert boto["elbv2"].describe_target_groups(TargetGroupArns=[tg_arn])["TargetGroups"][0]["Port"] == 10005
     r = cli("elb", "retarget", aws_world["alb_name"], "--port", "10005", "--yes", env=aws_world["env"])
     assert r.exit_code == 0 and "no change" in r.stderr, r
+    shown = json.loads(cli("elb", "show", aws_world["alb_name"], "-o", "json", env=aws_world["env"]).stdout)
+    assert shown["total"] == 2 and shown["in_service"] == 2  # the old group is kept, but not counted
+    assert sorted(tg["in_use"] for tg in shown["target_groups"]) == [False, True]
 
 
 def test_retarget_alb_failure_rolls_back(cli, aws_world, boto):

@@ -223,15 +223,20 @@ class AwsClient:
             })
         target_groups = []
         instances: list[dict[str, Any]] = []
+        # Count the targets of the groups a listener forwards to; a group left over from an
+        # earlier retarget (kept for rollback) is listed but serves no traffic.
+        serving = {a for ls in listeners for a in ls["target_group_arns"]} or set(groups)
         for tg in groups.values():
+            in_use = tg["TargetGroupArn"] in serving
             targets = self.target_health(tg["TargetGroupArn"]) if health else []
             for t in targets:
                 t["target_group"] = tg["TargetGroupName"]
-            instances.extend(targets)
+            if in_use:
+                instances.extend(targets)
             target_groups.append({
                 "name": tg["TargetGroupName"], "arn": tg["TargetGroupArn"], "port": tg.get("Port"),
                 "protocol": tg.get("Protocol"), "vpc_id": tg.get("VpcId"), "target_type": tg.get("TargetType"),
-                "health_check": v2_health_check(tg), "targets": targets,
+                "health_check": v2_health_check(tg), "targets": targets, "in_use": in_use,
             })
         first_tg = next((t for t in target_groups if listeners and t["arn"] in listeners[0]["target_group_arns"]),
                         target_groups[0] if target_groups else None)
