@@ -145,7 +145,8 @@ class Printer:
         elif fmt == "yaml":
             self._write(to_yaml(obj))
         elif fmt == "name":
-            self._write(f"{cell_text(obj.get('name', obj.get('id')))}\n")
+            name = next((obj[k] for k in ("name", "id", "StackName", "LoadBalancerName") if obj.get(k)), None)
+            self._write(f"{cell_text(name)}\n")
         else:
             pairs = [(label, Column(label, getter).get(obj)) for label, getter in fields] if fields else \
                 [(k, v) for k, v in obj.items()]
