@@ -524,13 +524,9 @@ class MarathonLab(LabServer):
         app = self._normalize(body)
         if app["id"] in self.apps:
             return self._error(409, f"An app with id [{app['id']}] already exists.")
-        app["version"] = _now()
-        app["versionInfo"] = {"lastScalingAt": app["version"], "lastConfigChangeAt": app["version"]}
-        reply = self._app_view(app)  # before ports are assigned: the 201 shows 0
-        self.apps[app["id"]] = app
-        self.tasks[app["id"]] = []
-        self._assign_service_ports(app)
-        dep = self._start_deployment(app["id"], "StartApplication")
+        reply = self._app_view({**app, "version": _now()})  # before ports are assigned: the 201 shows 0
+        dep = self._create(app)
+        reply["version"] = app["version"]
         reply["deployments"] = [{"id": dep}]
         reply["tasksStaged"] = reply["tasksRunning"] = reply["tasksHealthy"] = reply["tasksUnhealthy"] = 0
         self.emit("api_post_event", clientIp="127.0.0.1", uri="/v2/apps", appDefinition=self._app_view(app))
@@ -538,6 +534,15 @@ class MarathonLab(LabServer):
         if self.v >= (1, 4):
             headers.append(("Marathon-Deployment-Id", dep))
         return Response.json(reply, 201, headers)
+
+    def _create(self, app: dict[str, Any]) -> str:
+        """Store a new app, give it service ports and start its deployment; the deployment id."""
+        app["version"] = _now()
+        app["versionInfo"] = {"lastScalingAt": app["version"], "lastConfigChangeAt": app["version"]}
+        self.apps[app["id"]] = app
+        self.tasks[app["id"]] = []
+        self._assign_service_ports(app)
+        return self._start_deployment(app["id"], "StartApplication")
 
     def _put_app(self, app_id: str, req: Request) -> Response:
         body, err = self._parse_body(req)
@@ -555,19 +560,11 @@ class MarathonLab(LabServer):
         old = self.apps.get(app_id)
         if old is None:
             app = self._normalize({**body, "id": app_id})
-            app["version"] = _now()
-            app["versionInfo"] = {"lastScalingAt": app["version"], "lastConfigChangeAt": app["version"]}
-            self.apps[app_id] = app
-            self.tasks[app_id] = []
-            self._assign_service_ports(app)
-            dep = self._start_deployment(app_id, "StartApplication")
+            dep = self._create(app)
             return self._deployment_reply(dep, app["version"], 201)
-        if not force:
-            locked = self._locked(app_id)
-            if locked:
-                return locked
-        else:
-            self._drop_deployments_of(app_id)
+        busy = self._claim(app_id, force)
+        if busy:
+            return busy
         merged = {k: v for k, v in old.items() if not k.startswith("_")}
         merged.update(body)
         merged["id"] = app_id
@@ -589,16 +586,20 @@ class MarathonLab(LabServer):
                                      restart=not scale_only)
         return self._deployment_reply(dep, app["version"])
 
+    def _claim(self, app_id: str, force: bool) -> Response | None:
+        """409 while a deployment holds the app; with force, its deployments are dropped instead."""
+        if force:
+            self._drop_deployments_of(app_id)
+            return None
+        return self._locked(app_id)
+
     def _restart_app(self, app_id: str, force: bool) -> Response:
         app = self.apps.get(app_id)
         if not app:
             return self._not_found(app_id)
-        if not force:
-            locked = self._locked(app_id)
-            if locked:
-                return locked
-        else:
-            self._drop_deployments_of(app_id)
+        busy = self._claim(app_id, force)
+        if busy:
+            return busy
         app["version"] = _now()
         dep = self._start_deployment(app_id, "RestartApplication", restart=True)
         return self._deployment_reply(dep, app["version"])
@@ -607,10 +608,9 @@ class MarathonLab(LabServer):
         app = self.apps.get(app_id)
         if not app:
             return self._not_found(app_id)
-        if not force:
-            locked = self._locked(app_id)
-            if locked:
-                return locked
+        busy = self._claim(app_id, force)
+        if busy:
+            return busy
         self._drop_deployments_of(app_id)
         del self.apps[app_id]
         tasks = self.tasks.pop(app_id, [])
