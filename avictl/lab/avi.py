@@ -594,11 +594,14 @@ class AviLab(LabServer):
             meta["next"] = f"{self._base(req)}{req.path}?{urlencode(query)}"
         return chunk, meta
 
-    def _list(self, req: Request, ctx: dict[str, Any], otype: str) -> Response:
+    def _selected_page(self, req: Request, ctx: dict[str, Any],
+                       otype: str) -> tuple[list[Any], dict[str, Any]] | Response:
+        """The requested page of the objects the query selects, or the error reply."""
         items = self._select(req, ctx, otype)
-        if isinstance(items, Response):
-            return items
-        paged = self._page(req, items)
+        return items if isinstance(items, Response) else self._page(req, items)
+
+    def _list(self, req: Request, ctx: dict[str, Any], otype: str) -> Response:
+        paged = self._selected_page(req, ctx, otype)
         if isinstance(paged, Response):
             return paged
         chunk, meta = paged
@@ -623,10 +626,7 @@ class AviLab(LabServer):
         return Response(200, body, [("Content-Type", "application/json; charset=utf-8")])
 
     def _inventory(self, req: Request, ctx: dict[str, Any], otype: str) -> Response:
-        items = self._select(req, ctx, otype)
-        if isinstance(items, Response):
-            return items
-        paged = self._page(req, items)
+        paged = self._selected_page(req, ctx, otype)
         if isinstance(paged, Response):
             return paged
         chunk, meta = paged

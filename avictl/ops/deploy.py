@@ -172,6 +172,7 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
                                           health_path=opts.health_path, health_protocol=opts.health_protocol,
                                           fix_security_group=opts.fix_security_group)
             result.plan = plan.to_dict()
+            lb = plan.lb
             for warning in plan.warnings:
                 report.note(warning)
             if plan.no_change:
@@ -184,11 +185,10 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
             else:
                 if not approved and opts.confirm is not None and not opts.confirm(plan):
                     raise errors.AvictlError("aborted; nothing was changed")
-                retarget.apply_plan(aws, plan, on_progress=report.note)
+                lb = retarget.apply_plan(aws, plan, on_progress=report.note)  # read back after the change
                 result.elb_action = "changed"
                 result.changed.append("elb")
                 report.done("; ".join(f"{w} now {a} (was {b})" for w, b, a in plan.lines() if a != b))
-        lb = aws.load_balancer(opts.elb)
         result.listener = next((retarget.listener_text(ls) for ls in lb["listeners"]
                                 if ls["port"] == opts.listener_port), "")
         dns = lb.get("dns_name")

@@ -28,33 +28,19 @@ def _marathon_labs():
 @pytest.fixture(params=FLAVOURS, ids=lambda v: f"marathon-{v}")
 def marathon_lab(request, _marathon_labs):
     """A running MarathonLab (each flavour in turn), emptied before the test."""
-    lab = _marathon_labs[request.param]
-    lab.deploy_seconds = DEPLOY_SECONDS
+    lab = _fresh(_marathon_labs[request.param])
     lab.heartbeat = 0.5
-    lab.reset_state()
-    lab.clear_faults()
-    lab.clear_requests()
     return lab
 
 
 @pytest.fixture
 def marathon15(_marathon_labs):
-    lab = _marathon_labs["1.5.0"]
-    lab.deploy_seconds = DEPLOY_SECONDS
-    lab.reset_state()
-    lab.clear_faults()
-    lab.clear_requests()
-    return lab
+    return _fresh(_marathon_labs["1.5.0"])
 
 
 @pytest.fixture
 def marathon09(_marathon_labs):
-    lab = _marathon_labs["0.9.0"]
-    lab.deploy_seconds = DEPLOY_SECONDS
-    lab.reset_state()
-    lab.clear_faults()
-    lab.clear_requests()
-    return lab
+    return _fresh(_marathon_labs["0.9.0"])
 
 
 @pytest.fixture
@@ -76,3 +62,12 @@ def marathon_lab_factory():
 def marathon_profile_env(marathon_lab):
     """Environment for a cli run against `marathon_lab`."""
     return {"MARATHON_URL": marathon_lab.url}
+
+
+def _fresh(lab):
+    """A shared stand-in emptied for the next test: no apps, faults or logged requests."""
+    lab.deploy_seconds = DEPLOY_SECONDS
+    lab.reset_state()
+    lab.clear_faults()
+    lab.clear_requests()
+    return lab
