@@ -203,6 +203,19 @@ def set_state(new: State | None) -> None:
     _state = new
 
 
+def check_wait_timeout(timeout: float) -> float:
+    """A wait limit (`--timeout` of the waiting commands): more than 0, at most a week."""
+    if not 0 < timeout <= 7 * 86400:
+        raise errors.UsageError(f"--timeout must be a positive number of seconds, not {timeout:g}")
+    return timeout
+
+
+def oper_state_text(value: Any) -> str:
+    """An Avi oper state or member health for people: OPER_UP → UP, nothing → -."""
+    text = str(value or "")
+    return text[5:] if text.startswith("OPER_") else text or "-"
+
+
 def parse_port(value: str | int, what: str = "port") -> int:
     """A TCP port 1–65535 or a one-line usage error (exit 2)."""
     try:

@@ -1,12 +1,12 @@
 """The root command: global options, help sections, command registration and error mapping.
 
-Typer only. Command groups live in their own modules and register themselves; a module
-that is not importable (not built yet, or a broken optional install) is left out.
+Typer only. Each top-level command lives in the module of its own name (`avictl elb ...` in
+cli/elb.py) and is registered here by an explicit import: a module that fails to import
+fails every command line loudly instead of silently losing a command.
 """
 
 from __future__ import annotations
 
-import importlib
 import signal
 import sys
 import traceback
@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort
 
 from .. import __version__, errors
+from . import api, app, cloud, completion, config, deploy, deployment, elb, lab, login, pool, stack, status, vs
 from ._common import GlobalOptions, State, set_state
 
 # Help sections of the root command, in SPEC.md §2 order.
@@ -31,9 +32,8 @@ SECTIONS: list[tuple[str, tuple[str, ...]]] = [
     ("Shell", ("completion",)),
 ]
 
-# Command-group modules under avictl.cli, each with register(root).
-COMMAND_MODULES = ("config_cmd", "auth", "marathon_cmd", "avi_cmd", "aws_cmd", "deploy_cmd", "lab_cmd",
-                   "completion_cmd")
+# The command modules, each with register(root), in help order (login registers logout too).
+COMMAND_MODULES = (config, login, status, app, deployment, vs, pool, cloud, api, elb, stack, deploy, lab, completion)
 
 ROOT_HELP = """Administer Avi Vantage with Mesos/Marathon (DC/OS) in AWS.
 
@@ -116,19 +116,13 @@ def root_callback(
 
 
 def build_app() -> typer.Typer:
-    app = typer.Typer(name="avictl", cls=SectionedGroup, help=ROOT_HELP, epilog=EPILOG, rich_markup_mode=None,
-                      add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                      context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-    app.callback()(root_callback)
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"avictl.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith("avictl.cli."):
-                continue
-            raise
-        module.register(app)
-    return app
+    root = typer.Typer(name="avictl", cls=SectionedGroup, help=ROOT_HELP, epilog=EPILOG, rich_markup_mode=None,
+                       add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                       context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+    root.callback()(root_callback)
+    for module in COMMAND_MODULES:
+        module.register(root)
+    return root
 
 
 _command: Any = None

@@ -9,15 +9,15 @@ import typer
 from .. import errors
 from ._common import state
 
-app = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                  help="Manage profiles in the config file (TOML, mode 0600).\n\nExamples:\n\n\b\n  avictl config init\n  avictl config list\n  avictl --profile prod config show --sources")
+group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
+                    help="Manage profiles in the config file (TOML, mode 0600).\n\nExamples:\n\n\b\n  avictl config init\n  avictl config list\n  avictl --profile prod config show --sources")
 
 # Keys asked for by the interactive `config init`, in order.
 PROMPTED = ("controller", "username", "marathon", "aws_region", "elb")
 
 
 def register(root: typer.Typer) -> None:
-    root.add_typer(app, name="config")
+    root.add_typer(group, name="config")
 
 
 def _target_profile(*, init: bool = False) -> tuple[Any, str]:
@@ -43,7 +43,7 @@ def _target_profile(*, init: bool = False) -> tuple[Any, str]:
     return cfg, name
 
 
-@app.command("init")
+@group.command("init")
 def init(
     controller: str = typer.Option(None, "--controller", help="Avi Controller URL."),
     username: str = typer.Option(None, "--username", help="Avi Controller user name."),
@@ -165,7 +165,7 @@ def stack_profile(stack_name: str) -> dict[str, Any]:
     return found
 
 
-@app.command("show")
+@group.command("show")
 def show(
     sources: bool = typer.Option(False, "--sources", help="Show where each value comes from."),
 ) -> None:
@@ -193,7 +193,7 @@ def show(
     st.out.list(rows, cols, name="key")
 
 
-@app.command("list")
+@group.command("list")
 def list_profiles() -> None:
     """List the profiles in the config file, the default one marked.
 
@@ -220,7 +220,7 @@ def list_profiles() -> None:
     ])
 
 
-@app.command("set")
+@group.command("set")
 def set_key(
     key: str = typer.Argument(..., help="Profile key, e.g. controller, marathon, elb."),
     value: str = typer.Argument(..., help="New value."),
@@ -245,7 +245,7 @@ def set_key(
     state().info(f"{name}: {key} = {parsed}")
 
 
-@app.command("unset")
+@group.command("unset")
 def unset_key(key: str = typer.Argument(..., help="Profile key to remove.")) -> None:
     """Remove one key from the selected profile (its built-in default applies again).
 
@@ -269,7 +269,7 @@ def unset_key(key: str = typer.Argument(..., help="Profile key to remove.")) -> 
     state().info(f"{name}: {key} removed")
 
 
-@app.command("use")
+@group.command("use")
 def use(name: str = typer.Argument(..., help="Profile to make the default.")) -> None:
     """Make a profile the default (default_profile in the file).
 
@@ -292,7 +292,7 @@ def use(name: str = typer.Argument(..., help="Profile to make the default.")) ->
     state().info(f"default profile is now {name!r}")
 
 
-@app.command("path")
+@group.command("path")
 def path() -> None:
     """Print the config file's path ($AVICTL_CONFIG, else $XDG_CONFIG_HOME/avictl/config.toml).
 

@@ -1,4 +1,4 @@
-"""`avictl elb list|show|health|retarget` and `avictl stack show`: AWS load balancers and stacks."""
+"""`avictl elb list|show|health|retarget`: classic ELBs and ALB/NLBs."""
 
 from __future__ import annotations
 
@@ -8,16 +8,14 @@ import typer
 
 from .. import errors
 from ._common import parse_port, state
+from ._options import YES
 
-elb_app = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                      help="Classic ELBs and ALB/NLBs: list, show, health, retarget to a port.\n\nExamples:\n\n\b\n  avictl elb list\n  avictl elb health avi-mesos-PublicSlaveL\n  avictl elb retarget avi-mesos-PublicSlaveL --app /webapp1 --dry-run")
-stack_app = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                        help="CloudFormation stacks: status and outputs.\n\nExamples:\n\n\b\n  avictl stack show avi-mesos\n  avictl stack show avi-mesos -o json")
+group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
+                    help="Classic ELBs and ALB/NLBs: list, show, health, retarget to a port.\n\nExamples:\n\n\b\n  avictl elb list\n  avictl elb health avi-mesos-PublicSlaveL\n  avictl elb retarget avi-mesos-PublicSlaveL --app /webapp1 --dry-run")
 
 
 def register(root: typer.Typer) -> None:
-    root.add_typer(elb_app, name="elb")
-    root.add_typer(stack_app, name="stack")
+    root.add_typer(group, name="elb")
 
 
 def _elb_name(name: str | None) -> str:
@@ -58,7 +56,7 @@ def _columns() -> list[Any]:
     ]
 
 
-@elb_app.command("list")
+@group.command("list")
 def elb_list() -> None:
     """List the classic and v2 load balancers of the region with listeners, health check and instances.
 
@@ -77,7 +75,7 @@ def elb_list() -> None:
     st.out.list(tee(st.settings.profile, "elb", st.aws().list_load_balancers()), _columns(), name="name")
 
 
-@elb_app.command("show")
+@group.command("show")
 def elb_show(name: str = typer.Argument(None, metavar="NAME", help="Load balancer name (default: profile elb).")) -> None:
     """Show one load balancer: DNS name, listeners, health check, security groups, instances.
 
@@ -104,7 +102,7 @@ def elb_show(name: str = typer.Argument(None, metavar="NAME", help="Load balance
     ])
 
 
-@elb_app.command("health")
+@group.command("health")
 def elb_health(name: str = typer.Argument(None, metavar="NAME", help="Load balancer name (default: profile elb).")) -> None:
     """Show the health of every instance (classic) or target (ALB/NLB) behind a load balancer.
 
@@ -129,7 +127,7 @@ def elb_health(name: str = typer.Argument(None, metavar="NAME", help="Load balan
     ], name="id")
 
 
-@elb_app.command("retarget")
+@group.command("retarget")
 def elb_retarget(
     name: str = typer.Argument(None, metavar="NAME", help="Load balancer name (default: profile elb)."),
     app: str = typer.Option(None, "--app", metavar="APP", help="Marathon app whose Avi virtual service port to use."),
@@ -147,7 +145,7 @@ def elb_retarget(
     fix_security_group: bool = typer.Option(False, "--fix-security-group",
                                             help="Add the missing security-group rule for the new port."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; change nothing."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    yes: bool = YES,
     wait: bool = typer.Option(False, "--wait", help="Wait until at least one instance is in service."),
     timeout: float = typer.Option(300, "--timeout", metavar="SECONDS", min=0,
                                   help="Limit of --wait (and of an ALB's new target group becoming healthy)."),
@@ -237,25 +235,3 @@ def _port_for_app(app: str) -> int:
         return int(ports[0])
     raise errors.UsageError(f"cannot find the port of {app}: no Avi controller and no Marathon configured",
                             "set AVI_CONTROLLER or MARATHON_URL (or the profile), or pass --port")
-
-
-@stack_app.command("show")
-def stack_show(name: str = typer.Argument(..., metavar="NAME", help="CloudFormation stack name or id.")) -> None:
-    """Show a CloudFormation stack's status and outputs.
-
-    `avictl config init --from-stack NAME` fills a profile from the same outputs.
-
-    Examples:
-
-    \b
-      avictl stack show avi-mesos
-      avictl stack show avi-mesos -o json --query "Outputs[?OutputKey=='MarathonURL'].OutputValue | [0]"
-    """
-    st = state()
-    stack = st.aws().stack(name)
-    fields: list[tuple[str, Any]] = [("Name", "StackName"), ("Status", "StackStatus"),
-                                     ("Reason", "StackStatusReason"), ("Created", "CreationTime"),
-                                     ("Updated", "LastUpdatedTime")]
-    for out in stack.get("Outputs", []):
-        fields.append((out["OutputKey"], lambda _s, v=out.get("OutputValue"): v))
-    st.out.show(stack, fields)

@@ -1,4 +1,4 @@
-"""`avictl app ...` and `avictl deployment ...`: Marathon apps and deployments (SPEC.md §2)."""
+"""`avictl app ...`: Marathon apps (SPEC.md §2)."""
 
 from __future__ import annotations
 
@@ -7,24 +7,18 @@ from typing import Any
 import typer
 
 from .. import errors
-from ._common import read_input, state
+from ._common import check_wait_timeout, read_input, state
+from ._options import APP_ARG, WAIT_TIMEOUT, YES
 
-app_cmd = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                      help="Marathon apps: list, show, post, apply, scale, restart, delete, tasks, ports, wait.\n\nExamples:\n\n\b\n  avictl app post examples/Docker.json\n  avictl app list\n  avictl app ports /webapp1")
-dep_cmd = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                      help="Marathon deployments: list, watch, cancel.\n\nExamples:\n\n\b\n  avictl deployment list\n  avictl deployment watch\n  avictl deployment cancel ID --yes")
+group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
+                    help="Marathon apps: list, show, post, apply, scale, restart, delete, tasks, ports, wait.\n\nExamples:\n\n\b\n  avictl app post examples/Docker.json\n  avictl app list\n  avictl app ports /webapp1")
 
-DEFAULT_WAIT = 600.0
-
-APP_ARG = typer.Argument(..., metavar="APP", help="Marathon app id, e.g. /webapp1 (the leading / is optional).")
 SET_OPT = typer.Option(None, "--set", metavar="KEY=VALUE",
                        help="Override a field (dotted keys, [i] indexes; values typed as JSON when they parse).")
-WAIT_TIMEOUT = typer.Option(DEFAULT_WAIT, "--timeout", metavar="SECONDS", help="How long to wait (exit 7 after).")
 
 
 def register(root: typer.Typer) -> None:
-    root.add_typer(app_cmd, name="app")
-    root.add_typer(dep_cmd, name="deployment")
+    root.add_typer(group, name="app")
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -32,12 +26,6 @@ def register(root: typer.Typer) -> None:
 
 def _client() -> Any:
     return state().marathon()
-
-
-def _check_timeout(timeout: float) -> float:
-    if not 0 < timeout <= 7 * 86400:
-        raise errors.UsageError(f"--timeout must be a positive number of seconds, not {timeout:g}")
-    return timeout
 
 
 def _load(path: str, overrides: list[str] | None) -> dict[str, Any]:
@@ -109,11 +97,10 @@ def _status_color(value: Any) -> str | None:
         return "green" if have == want else ("yellow" if have != "0" else "red")
     return None
 
-
 # -- app ----------------------------------------------------------------------------------
 
 
-@app_cmd.command("list")
+@group.command("list")
 def app_list(
     id_filter: str = typer.Option(None, "--filter", metavar="TEXT", help="Only apps whose id contains TEXT."),
 ) -> None:
@@ -149,7 +136,7 @@ def app_list(
     state().out.list(apps, columns, name="id")
 
 
-@app_cmd.command("show")
+@group.command("show")
 def app_show(app_id: str = APP_ARG) -> None:
     """Show one app: counts, image, network, service ports, deployments, last task failure.
 
@@ -180,7 +167,7 @@ def _warn_new_network_form(client: Any, defn: dict[str, Any]) -> None:
                      "use container.docker.network and container.docker.portMappings")
 
 
-@app_cmd.command("post")
+@group.command("post")
 def app_post(
     file: str = typer.Argument(..., metavar="FILE|-", help="App definition (JSON, e.g. Docker.json); - for stdin."),
     overrides: list[str] = SET_OPT,
@@ -202,7 +189,7 @@ def app_post(
       cat Docker.json | avictl app post - --no-wait
       avictl app post Docker.json --dry-run -o json
     """
-    _check_timeout(timeout)
+    check_wait_timeout(timeout)
     defn = _load(file, overrides)
     st = state()
     if dry_run:
@@ -222,7 +209,7 @@ def app_post(
     st.out.show(app, _app_summary(app))
 
 
-@app_cmd.command("apply")
+@group.command("apply")
 def app_apply(
     file: str = typer.Argument(..., metavar="FILE|-", help="App definition (JSON); - for stdin."),
     overrides: list[str] = SET_OPT,
@@ -245,7 +232,7 @@ def app_apply(
     """
     from ..marathon.appdef import diff_app, normalize_app_id
 
-    _check_timeout(timeout)
+    check_wait_timeout(timeout)
     defn = _load(file, overrides)
     st = state()
     client = _client()
@@ -301,7 +288,7 @@ def _print_apply(result: dict[str, Any]) -> None:
         out.show(result, [("ID", "id"), ("ACTION", "action"), ("DEPLOYMENT", "deploymentId")])
 
 
-@app_cmd.command("scale")
+@group.command("scale")
 def app_scale(
     app_id: str = APP_ARG,
     instances: int = typer.Argument(..., metavar="N", help="Number of instances (0 suspends the app)."),
@@ -321,7 +308,7 @@ def app_scale(
 
     if not 0 <= instances <= MAX_INSTANCES:
         raise errors.UsageError(f"N must be from 0 to {MAX_INSTANCES}, not {instances}")
-    _check_timeout(timeout)
+    check_wait_timeout(timeout)
     app_id = normalize_app_id(app_id)
     client = _client()
     st = state()
@@ -340,7 +327,7 @@ def app_scale(
                 [("ID", "id"), ("INSTANCES", "instances"), ("DEPLOYMENT", "deploymentId")])
 
 
-@app_cmd.command("restart")
+@group.command("restart")
 def app_restart(
     app_id: str = APP_ARG,
     force: bool = typer.Option(False, "--force", help="Override a deployment in progress."),
@@ -357,7 +344,7 @@ def app_restart(
     """
     from ..marathon.appdef import normalize_app_id
 
-    _check_timeout(timeout)
+    check_wait_timeout(timeout)
     app_id = normalize_app_id(app_id)
     client = _client()
     reply = client.restart_app(app_id, force=force)
@@ -369,10 +356,10 @@ def app_restart(
                 [("ID", "id"), ("DEPLOYMENT", "deploymentId")])
 
 
-@app_cmd.command("delete")
+@group.command("delete")
 def app_delete(
     app_id: str = APP_ARG,
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    yes: bool = YES,
     force: bool = typer.Option(False, "--force", help="Delete even while a deployment is in progress."),
 ) -> None:
     """Delete an app and kill its tasks (asks on a terminal; --yes in scripts).
@@ -396,7 +383,7 @@ def app_delete(
                 [("ID", "id"), ("DEPLOYMENT", "deploymentId")])
 
 
-@app_cmd.command("tasks")
+@group.command("tasks")
 def app_tasks(app_id: str = APP_ARG) -> None:
     """List the tasks of an app: id, agent host, host ports, state, health.
 
@@ -429,7 +416,7 @@ def app_tasks(app_id: str = APP_ARG) -> None:
     state().out.list(tasks, columns, name="id")
 
 
-@app_cmd.command("ports")
+@group.command("ports")
 def app_ports(app_id: str = APP_ARG) -> None:
     """Show container port → service port → host ports per task (and the Avi VS port if configured).
 
@@ -470,7 +457,7 @@ def app_ports(app_id: str = APP_ARG) -> None:
     st.out.list(rows, columns, name=lambda r: r["servicePort"])
 
 
-@app_cmd.command("wait")
+@group.command("wait")
 def app_wait(app_id: str = APP_ARG, timeout: float = WAIT_TIMEOUT) -> None:
     """Wait until the app has no deployment and runs (and passes health checks on) all instances.
 
@@ -486,7 +473,7 @@ def app_wait(app_id: str = APP_ARG, timeout: float = WAIT_TIMEOUT) -> None:
     from ..marathon.appdef import normalize_app_id
     from ..ops.wait import app_progress
 
-    _check_timeout(timeout)
+    check_wait_timeout(timeout)
     app_id = normalize_app_id(app_id)
     app = _wait(_client(), app_id, timeout)
     app.pop("tasks", None)
@@ -495,109 +482,3 @@ def app_wait(app_id: str = APP_ARG, timeout: float = WAIT_TIMEOUT) -> None:
                       "status": "deployed"},
                      [("ID", "id"), ("INSTANCES", "instances"), ("RUNNING", "running"), ("HEALTHY", "healthy"),
                       ("STATUS", "status")])
-
-
-# -- deployment ---------------------------------------------------------------------------
-
-
-@dep_cmd.command("list")
-def deployment_list() -> None:
-    """List deployments in progress: id, apps, step, current actions.
-
-    Examples:
-
-    \b
-      avictl deployment list
-      avictl deployment list -o json
-    """
-    from ..marathon.client import current_actions
-    from ..output import Column
-
-    deps = _client().deployments()
-    columns = [Column("ID", "id"), Column("APPS", "affectedApps"),
-               Column("STEP", lambda d: f"{d.get('currentStep', '?')}/{d.get('totalSteps', '?')}"),
-               Column("ACTIONS", current_actions), Column("VERSION", "version", wide=True)]
-    state().out.list(deps, columns, name="id")
-
-
-@dep_cmd.command("watch")
-def deployment_watch(
-    deployment_id: str = typer.Argument(None, metavar="[ID]", help="Deployment id (default: all in progress)."),
-    timeout: float = WAIT_TIMEOUT,
-) -> None:
-    """Follow deployments until they finish (exit 7 at --timeout, with the apps' last task failure).
-
-    Examples:
-
-    \b
-      avictl deployment watch
-      avictl deployment watch 97c136bf-5a28-4821-9d94-480d9fbb01c8 --timeout 300
-    """
-    import time
-
-    from ..marathon.client import current_actions
-    from ..ops.wait import wait_for_deployment
-
-    _check_timeout(timeout)
-    st = state()
-    client = _client()
-    ids = [deployment_id] if deployment_id else [d["id"] for d in client.deployments()]
-    if deployment_id and not any(d.get("id") == deployment_id for d in client.deployments()):
-        # Marathon keeps no history: a finished deployment and an unknown id look the same, and a
-        # fast deployment may end before `watch` starts, so this is not an error.
-        st.info(f"deployment {deployment_id} is not in progress (it finished, or never existed); nothing to wait for")
-        st.out.list([{"id": deployment_id, "status": "not in progress"}], _dep_done_columns(), name="id")
-        return
-    deadline = time.monotonic() + timeout
-    done = []
-    for dep_id in ids:
-        left = max(0.001, deadline - time.monotonic())
-
-        def report(dep: dict[str, Any] | None, dep_id: str = dep_id) -> None:
-            if dep is None:
-                st.info(f"deployment {dep_id}: finished")
-            else:
-                st.info(f"deployment {dep_id}: step {dep.get('currentStep', '?')}/{dep.get('totalSteps', '?')} "
-                        f"{current_actions(dep)}")
-
-        wait_for_deployment(client, dep_id, left, on_progress=report)
-        done.append({"id": dep_id, "status": "finished"})
-    if not ids:
-        st.info("no deployment in progress")
-    st.out.list(done, _dep_done_columns(), name="id")
-
-
-def _dep_done_columns() -> list[Any]:
-    from ..output import Column
-
-    return [Column("ID", "id"), Column("STATUS", "status")]
-
-
-@dep_cmd.command("cancel")
-def deployment_cancel(
-    deployment_id: str = typer.Argument(..., metavar="ID", help="Deployment id (see `avictl deployment list`)."),
-    force: bool = typer.Option(False, "--force", help="Just stop it, without a rollback deployment."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
-) -> None:
-    """Cancel a deployment: roll it back (a new deployment), or with --force just stop it.
-
-    Examples:
-
-    \b
-      avictl deployment cancel 97c136bf-5a28-4821-9d94-480d9fbb01c8
-      avictl deployment cancel 97c136bf-5a28-4821-9d94-480d9fbb01c8 --force --yes
-    """
-    st = state()
-    client = _client()
-    dep = next((d for d in client.deployments() if d.get("id") == deployment_id), None)
-    if dep is None:
-        raise errors.NotFound(f"deployment {deployment_id} not found (finished, or never existed)",
-                              "list the running ones with `avictl deployment list`")
-    apps = ", ".join(dep.get("affectedApps") or []) or "?"
-    st.confirm(f"{'Stop' if force else 'Roll back'} deployment {deployment_id} of {apps}?", yes)
-    reply = client.cancel_deployment(deployment_id, force=force)
-    result = {"id": deployment_id, "action": "stopped" if force else "rolled back",
-              "rollbackDeploymentId": reply.get("deploymentId")}
-    st.info(f"deployment {deployment_id} {result['action']}" +
-            (f"; rollback deployment {reply['deploymentId']}" if reply.get("deploymentId") else ""))
-    st.out.show(result, [("ID", "id"), ("ACTION", "action"), ("ROLLBACK DEPLOYMENT", "rollbackDeploymentId")])

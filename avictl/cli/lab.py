@@ -7,15 +7,15 @@ import typer
 from .. import errors
 from ._common import state
 
-app = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                  help="Run local stand-ins of Marathon, the Avi Controller and AWS (no cloud needed).\n\nExamples:\n\n\b\n  avictl lab up\n  avictl lab status\n  avictl lab down")
+group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
+                    help="Run local stand-ins of Marathon, the Avi Controller and AWS (no cloud needed).\n\nExamples:\n\n\b\n  avictl lab up\n  avictl lab status\n  avictl lab down")
 
 
 def register(root: typer.Typer) -> None:
-    root.add_typer(app, name="lab")
+    root.add_typer(group, name="lab")
 
 
-@app.command("up")
+@group.command("up")
 def up(
     marathon_version: str = typer.Option("1.5.0", "--marathon-version", help="Marathon flavour: 0.9.0, 1.4.0, 1.5.0."),
     avi_version: str = typer.Option("22.1.3", "--avi-version", help="Controller version: 17.2, 18.2, 20.1, 22.1."),
@@ -63,7 +63,7 @@ def up(
             "  avictl lab down")
 
 
-@app.command("down")
+@group.command("down")
 def down() -> None:
     """Stop every process the lab started and remove its state and its profile.
 
@@ -88,7 +88,7 @@ def down() -> None:
         st.info("the lab is not running; nothing to stop")
 
 
-@app.command("status")
+@group.command("status")
 def status() -> None:
     """Show whether the lab runs, its PID and URLs; exit 3 when it is not running.
 
@@ -112,7 +112,7 @@ def _print_state(lab: dict) -> None:
     state().out.show(public)
 
 
-@app.command("password", hidden=True)
+@group.command("password", hidden=True)
 def password() -> None:
     """Print the running lab's controller password (the lab profile's password_command).
 

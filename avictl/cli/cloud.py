@@ -1,0 +1,73 @@
+"""`avictl cloud list|show`: Avi clouds (a Mesos cloud shows its Marathon URL and port ranges)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from ._common import state
+
+group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
+                    help="Avi clouds (a Mesos cloud shows its Marathon URL and port ranges).\n\nExamples:\n\n\b\n  avictl cloud list\n  avictl cloud show Default-Cloud")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(group, name="cloud")
+
+
+def _marathon_urls(item: dict[str, Any]) -> list[str]:
+    return [m.get("url") for m in item.get("marathon") or [] if m.get("url")]
+
+
+def _port_ranges(item: dict[str, Any]) -> list[str]:
+    out = []
+    for m in item.get("marathon") or []:
+        if m.get("public_port_range"):
+            out.append(f"public {m['public_port_range']}")
+        if m.get("private_port_range"):
+            out.append(f"private {m['private_port_range']}")
+    return out
+
+
+@group.command("list")
+def cloud_list() -> None:
+    """List clouds: NAME, TYPE, MARATHON (for Mesos clouds), PORT RANGES.
+
+    Examples:
+
+    \b
+      avictl cloud list
+      avictl cloud list -o json
+    """
+    from ..output import Column
+
+    st = state()
+    st.out.list(st.avi().list_clouds(), [
+        Column("NAME", "name"),
+        Column("TYPE", "type"),
+        Column("MARATHON", _marathon_urls),
+        Column("PORT RANGES", _port_ranges),
+        Column("UUID", "uuid", wide=True),
+    ])
+
+
+@group.command("show")
+def cloud_show(name: str = typer.Argument(..., metavar="NAME|UUID")) -> None:
+    """Show a cloud; for a Mesos cloud its Marathon URL(s) and service port ranges.
+
+    Examples:
+
+    \b
+      avictl cloud show Default-Cloud
+    """
+    st = state()
+    item = st.avi().get_cloud(name)
+    st.out.show(item, [
+        ("Name", "name"),
+        ("UUID", "uuid"),
+        ("Type", "type"),
+        ("Marathon", _marathon_urls),
+        ("Port ranges", _port_ranges),
+        ("Bridge IP as VIP", "use_bridge_ip_as_vip"),
+    ])

@@ -1,0 +1,38 @@
+"""`avictl stack show`: CloudFormation stacks, their status and outputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from ._common import state
+
+group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
+                    help="CloudFormation stacks: status and outputs.\n\nExamples:\n\n\b\n  avictl stack show avi-mesos\n  avictl stack show avi-mesos -o json")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(group, name="stack")
+
+
+@group.command("show")
+def stack_show(name: str = typer.Argument(..., metavar="NAME", help="CloudFormation stack name or id.")) -> None:
+    """Show a CloudFormation stack's status and outputs.
+
+    `avictl config init --from-stack NAME` fills a profile from the same outputs.
+
+    Examples:
+
+    \b
+      avictl stack show avi-mesos
+      avictl stack show avi-mesos -o json --query "Outputs[?OutputKey=='MarathonURL'].OutputValue | [0]"
+    """
+    st = state()
+    stack = st.aws().stack(name)
+    fields: list[tuple[str, Any]] = [("Name", "StackName"), ("Status", "StackStatus"),
+                                     ("Reason", "StackStatusReason"), ("Created", "CreationTime"),
+                                     ("Updated", "LastUpdatedTime")]
+    for out in stack.get("Outputs", []):
+        fields.append((out["OutputKey"], lambda _s, v=out.get("OutputValue"): v))
+    st.out.show(stack, fields)

@@ -1,0 +1,163 @@
+"""`avictl vs list|show|port`: Avi virtual services (parse, call the client, render — no HTTP here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from .. import errors
+from ._common import oper_state_text, state
+from ._options import ALL_TENANTS, TENANT
+
+group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
+                    help="Avi virtual services: list, show, and the service port of an app.\n\nExamples:\n\n\b\n  avictl vs list -o wide\n  avictl vs show /webapp1\n  avictl vs port /webapp1")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(group, name="vs")
+
+
+# -- rendering helpers ----------------------------------------------------------------------
+
+def _state_color(value: Any) -> str | None:
+    text = str(value or "")
+    if text.endswith("UP"):
+        return "green"
+    if text.endswith("DOWN") or text.endswith("UNAVAILABLE"):
+        return "red"
+    if text:
+        return "yellow"
+    return None
+
+
+def _ports_text(item: dict[str, Any]) -> str:
+    out = []
+    for svc in item.get("services") or []:
+        port, end = svc.get("port"), svc.get("port_range_end")
+        text = f"{port}-{end}" if end and end != port else str(port)
+        out.append(text + ("/ssl" if svc.get("enable_ssl") else ""))
+    return ",".join(out) or "-"
+
+
+def _vs_columns() -> list[Any]:
+    from ..output import Column
+
+    return [
+        Column("NAME", "name"),
+        Column("VIP", lambda i: ",".join(i.get("vips") or []) or "-"),
+        Column("PORTS", _ports_text),
+        Column("STATE", lambda i: oper_state_text(i.get("state")), color=_state_color),
+        Column("POOL", "pool"),
+        Column("APP", "app"),
+        Column("CLOUD", "cloud"),
+        Column("TENANT", "tenant", wide=True),
+        Column("UUID", "uuid", wide=True),
+    ]
+
+
+def _known_apps(client: Any) -> None:
+    """Exact APP names from Marathon's app list when Marathon is configured (else a name guess)."""
+    st = state()
+    if not st.has_marathon:
+        return
+    try:
+        from ..avi import mesos
+
+        apps = st.marathon().list_apps()
+        client.known_apps = mesos.app_index([a.get("id", "") for a in apps if isinstance(a, dict)])
+    except (errors.AvictlError, ImportError, AttributeError) as exc:
+        st.warn(f"cannot read Marathon's apps for the APP column: {getattr(exc, 'message', exc)}")
+
+
+# -- vs -------------------------------------------------------------------------------------
+
+
+@group.command("list")
+def vs_list(
+    name: str = typer.Option(None, "--name", metavar="GLOB", help="Only names matching this glob (web*, *-prod)."),
+    cloud: str = typer.Option(None, "--cloud", metavar="NAME", help="Only virtual services of this cloud."),
+    oper_state: str = typer.Option(None, "--state", metavar="STATE", help="up, down, disabled, ... (or OPER_UP)."),
+    tenant: str = TENANT,
+    all_tenants: bool = ALL_TENANTS,
+) -> None:
+    """List virtual services: NAME, VIP, PORTS, STATE, POOL, APP, CLOUD.
+
+    Pages of 200 are fetched concurrently and printed as they arrive (-o jsonl/tsv stream).
+
+    Examples:
+
+    \b
+      avictl vs list
+      avictl vs list --name 'web*' --state down
+      avictl vs list --cloud Default-Cloud --all-tenants -o jsonl
+    """
+    from ..avi.client import normalize_state
+
+    st = state()
+    if oper_state:
+        normalize_state(oper_state)  # bad values fail before any request
+    if tenant and all_tenants:
+        raise errors.UsageError("--tenant and --all-tenants exclude each other")
+    client = st.avi()
+    _known_apps(client)
+    items = client.list_virtualservices(name=name, cloud=cloud, state=oper_state, tenant=tenant or None,
+                                        all_tenants=all_tenants)
+    if not (name or cloud or oper_state or tenant or all_tenants):
+        from ..names_cache import tee
+
+        items = tee(st.settings.profile, "vs", items)
+    st.out.list(items, _vs_columns())
+
+
+@group.command("show")
+def vs_show(
+    name: str = typer.Argument(..., metavar="NAME|UUID|APP", help="VS name, uuid, or Marathon app id (/group/app)."),
+    tenant: str = TENANT,
+) -> None:
+    """Show one virtual service: VIPs, services, state, pool members with health.
+
+    Examples:
+
+    \b
+      avictl vs show webapp1
+      avictl vs show /group/webapp1 -o json
+    """
+    st = state()
+    client = st.avi()
+    _known_apps(client)
+    item = client.describe_virtualservice(name, tenant=tenant or None)
+    st.out.show(item, [
+        ("Name", "name"),
+        ("UUID", "uuid"),
+        ("State", lambda i: oper_state_text(i.get("state"))),
+        ("Enabled", "enabled"),
+        ("VIPs", "vips"),
+        ("Services", _ports_text),
+        ("Placement", lambda i: "east-west" if i.get("east_west") else "north-south"),
+        ("Pool", "pool"),
+        ("Members", lambda i: [f"{m['ip']}:{m['port']} {oper_state_text(m['health'])}" for m in i.get("members") or []]),
+        ("App", "app"),
+        ("Cloud", "cloud"),
+        ("Tenant", "tenant"),
+    ])
+
+
+@group.command("port")
+def vs_port(
+    target: str = typer.Argument(..., metavar="APP|VS", help="Marathon app id (/group/app) or VS name."),
+    ssl: bool = typer.Option(False, "--ssl", help="The SSL service's port instead of the first non-SSL one."),
+    tenant: str = TENANT,
+) -> None:
+    """Print just the service port of an app's virtual service (exit 3 when there is none).
+
+    Examples:
+
+    \b
+      avictl vs port /webapp1
+      curl http://$ELB/:$(avictl vs port /group/webapp1)
+      avictl vs port webapp1 --ssl
+    """
+    st = state()
+    port = st.avi().vs_port_for_app(target, ssl=ssl, tenant=tenant or None)
+    st.out.value(port)
