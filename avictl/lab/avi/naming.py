@@ -1,0 +1,61 @@
+"""How the stand-in's Mesos cloud names and ports the objects it makes for a Marathon app.
+
+The stand-in's own copy of the integration's rules, written from API-NOTES.md §Avi
+"Marathon integration" (never imported from the product, so that a wrong rule in the
+product fails the tests instead of agreeing with itself):
+
+- per app, one pool per container port named `<app>-pool-<containerPort>` (Avi's A/B-pool
+  guide) and one virtual service named after the app;
+- a Marathon app id is a path (`/group/app`) and object names cannot hold `/`: the path's
+  segments are joined with `-` (`/group/app` → `group-app`);
+- the VS listens on the app's Marathon service port(s) (east-west; Avi's 16.x Mesos
+  install guide); an `avi_proxy` label's `virtualservice.services` overrides that;
+- labels steer it: `FE-Proxy: yes` asks for a north-south VIP, `FE-Proxy-VIP` pins one,
+  `avi_proxy` (JSON) overrides fields of the `virtualservice`, `pool` and `tenant`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+
+def vs_name(app_id: str) -> str:
+    """`/group/app` → `group-app`: the VS the integration makes for an app."""
+    return app_id.strip().strip("/").replace("/", "-")
+
+
+def pool_name(app_id: str, container_port: int) -> str:
+    """The pool of the app's tasks on one container port."""
+    return f"{vs_name(app_id)}-pool-{container_port}"
+
+
+def app_ports(app: dict[str, Any]) -> list[tuple[int, int]]:
+    """(container port, service port) pairs of an app, from any Marathon version's layout."""
+    container = app.get("container") or {}
+    mappings = container.get("portMappings") or (container.get("docker") or {}).get("portMappings")
+    if mappings:
+        return [(int(m.get("containerPort") or 0), int(m.get("servicePort") or 0)) for m in mappings]
+    if app.get("portDefinitions"):
+        return [(int(p.get("port") or 0), int(p.get("port") or 0)) for p in app["portDefinitions"]]
+    return [(int(p), int(p)) for p in app.get("ports") or []]
+
+
+def avi_proxy(labels: dict[str, Any]) -> dict[str, Any]:
+    """The app's `avi_proxy` label as a dict ({} when absent or not JSON)."""
+    raw = labels.get("avi_proxy")
+    if not raw:
+        return {}
+    try:
+        data = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def host_ip(host: str) -> str:
+    """A pool server's address from a task's host (an address, else the name itself)."""
+    if re.match(r"^\d+\.\d+\.\d+\.\d+$", host):
+        return host
+    return "127.0.0.1" if host in ("localhost", "") else host
