@@ -36,6 +36,23 @@ class UsageError(AvictlError):
     exit_code = USAGE
 
 
+class InvalidValue(UsageError):
+    """A value that breaks a rule, said without naming a flag: the CLI edge names the flag.
+
+    `subject` is what the value is for ("health check protocol"), `problem` what is wrong with
+    it ("must be one of HTTP, ..., not 'UDP'").
+    """
+
+    def __init__(self, subject: str, problem: str, hint: str | None = None):
+        super().__init__(f"{subject} {problem}", hint)
+        self.subject = subject
+        self.problem = problem
+
+    def for_flag(self, flag: str) -> UsageError:
+        """The same error, worded for the flag the value came from (`--health-protocol must be ...`)."""
+        return UsageError(f"{flag} {self.problem}", self.hint)
+
+
 class ConfigError(UsageError):
     """The config file cannot be read or holds a bad value."""
 

@@ -93,6 +93,22 @@ class HttpOptions:
     user_agent: str = "avictl"
 
 
+@dataclass
+class Probe:
+    """The outcome of one probing GET: the status, or None and why there was no answer."""
+
+    url: str
+    status: int | None
+    text: str  # "HTTP 200", or "unreachable (ConnectError)"
+
+
+def probe(url: str, opts: HttpOptions | None = None, *, timeout: float = 10.0, name: str = "server") -> Probe:
+    """One GET of an absolute URL with the shared settings (TLS, CA bundle, logging); see `Transport.probe`."""
+    origin = httpx.URL(url).copy_with(path="/", query=None, fragment=None)
+    with Transport(str(origin), opts, name=name) as transport:
+        return transport.probe(url, timeout=timeout)
+
+
 def ssl_context(opts: HttpOptions) -> ssl.SSLContext | bool:
     if not opts.verify:
         return False
@@ -293,6 +309,24 @@ class Transport:
                 if content:
                     self._log(f"< {r.body(content, response.headers.get('content-type', ''))}")
 
+    def probe(self, url: str, *, timeout: float | None = None) -> Probe:
+        """One GET, as a browser's first request: never retried, a redirect reported, not followed.
+
+        Logged like every request (-v, --debug, redacted); a server that cannot be reached is
+        a Probe with no status rather than an error.
+        """
+        budget = timeout if timeout is not None else self.opts.timeout
+        request = self._client.build_request("GET", url, timeout=budget)
+        self._log_request(request)
+        start = time.monotonic()
+        try:
+            response = self._send_within(request, budget, start)
+        except httpx.HTTPError as exc:
+            self._log_failure(request, exc, start)
+            return Probe(str(request.url), None, f"unreachable ({type(exc).__name__})")
+        self._log_response(request, response, start)
+        return Probe(str(request.url), response.status_code, f"HTTP {response.status_code}")
+
     def _log_failure(self, request: httpx.Request, exc: Exception, start: float) -> None:
         if self.opts.verbose or self.opts.debug:
             ms = (time.monotonic() - start) * 1000
@@ -311,6 +345,14 @@ def retry_after_seconds(value: str, default: float, cap: float = 30.0) -> float:
         except (TypeError, ValueError, IndexError, OverflowError):
             return default
     return min(max(seconds, 0.0), cap)
+
+
+def json_or_none(response: httpx.Response) -> Any:
+    """The JSON body of a reply, or None when it is not JSON (error replies, empty bodies)."""
+    try:
+        return response.json()
+    except ValueError:
+        return None
 
 
 def decode_json(response: httpx.Response, what: str) -> Any:

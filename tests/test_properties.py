@@ -51,8 +51,8 @@ def test_valid_definitions_are_accepted_and_ids_normalize_idempotently(app_id, i
             "container": {"type": "DOCKER", "docker": {"image": "nginx", "network": "BRIDGE",
                                                         "portMappings": [{"containerPort": port, "hostPort": 0}]}}}
     loaded = appdef.load_app_definition(json.dumps(defn), "x.json")
-    norm = appdef.normalize_app_id(loaded["id"])
-    assert norm == app_id and appdef.normalize_app_id(norm) == norm
+    norm = appdef.AppId(loaded["id"])
+    assert norm == app_id and appdef.AppId(str(norm)) == norm and appdef.AppId(norm) is norm
     assert [p["containerPort"] for p in appdef.container_ports(loaded)] == [port]
 
 
@@ -63,7 +63,7 @@ def test_ids_with_a_bad_character_are_refused(app_id, junk):
     if appdef.check_app_id(bad) is None:
         return  # the junk happened to be valid id characters
     try:
-        appdef.normalize_app_id(bad)
+        appdef.AppId(bad)
     except errors.UsageError:
         return
     raise AssertionError(f"{bad!r} was accepted")

@@ -355,12 +355,12 @@ class AviClient:
         vs = self._vs_for_app_raw(app_id, tenant)
         if vs is None:
             return None
-        self.known_apps = {**(self.known_apps or {}), vs.get("name", ""): mesos.normalize_app_id(app_id)}
+        self.known_apps = {**(self.known_apps or {}), vs.get("name", ""): mesos.loose_app_path(app_id)}
         return self.summarize_vs(vs, self._vips_for([vs], tenant))
 
     def _no_vs_for_app(self, app_id: str) -> errors.NotFound:
         name = mesos.vs_name_for_app(app_id)
-        return errors.NotFound(f"no virtual service for app {mesos.normalize_app_id(app_id)} yet "
+        return errors.NotFound(f"no virtual service for app {mesos.loose_app_path(app_id)} yet "
                                f"(expected one named {name!r})",
                                "the controller creates it once Marathon has deployed the app and its Mesos cloud "
                                "has synced; check `avictl app show` and `avictl cloud list`")

@@ -13,8 +13,12 @@ import re
 APP_ID = re.compile(r"^/?([a-z0-9]([a-z0-9.-]*[a-z0-9])?)(/[a-z0-9]([a-z0-9.-]*[a-z0-9])?)*$")
 
 
-def normalize_app_id(app_id: str) -> str:
-    """'group/app/' → '/group/app' (Marathon's canonical absolute form)."""
+def loose_app_path(app_id: str) -> str:
+    """The absolute path of an app id as typed, unchecked: spaces and outer slashes dropped.
+
+    'group/app/' → '/group/app'. It only finds the names the integration made; an id that
+    must be valid (sent to Marathon) is a `marathon.appdef.AppId`, which refuses 'group/app/'.
+    """
     return "/" + app_id.strip().strip("/")
 
 
@@ -25,7 +29,7 @@ def looks_like_app_id(text: str) -> bool:
 
 def vs_name_for_app(app_id: str, framework_tag: str | None = None) -> str:
     """The virtual service name the Mesos integration gives the app."""
-    name = normalize_app_id(app_id).strip("/").replace("/", "-")
+    name = loose_app_path(app_id).strip("/").replace("/", "-")
     return f"{name}-{framework_tag}" if framework_tag else name
 
 
@@ -59,4 +63,4 @@ def app_id_for_vs(vs: dict, known_apps: dict[str, str] | None = None) -> str | N
 
 def app_index(app_ids: list[str]) -> dict[str, str]:
     """VS name → Marathon app id for the apps Marathon knows."""
-    return {vs_name_for_app(a): normalize_app_id(a) for a in app_ids}
+    return {vs_name_for_app(a): loose_app_path(a) for a in app_ids}

@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 
 from .. import errors
-from ..http import HttpOptions, Transport, decode_json, short_text
+from ..http import HttpOptions, Transport, decode_json, json_or_none, short_text
 
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 RELOGIN_STATUSES = frozenset({401, 419})
@@ -201,7 +201,7 @@ class Session:
             response.close()
             current = self.send("GET", path, tenant=tenant)
             if current.status_code < 400 and isinstance(json_body, dict) and "_last_modified" in json_body:
-                fresh = _json_or_none(current)
+                fresh = json_or_none(current)
                 if isinstance(fresh, dict) and fresh.get("_last_modified") is not None:
                     json_body = {**json_body, "_last_modified": fresh["_last_modified"]}
             current.close()
@@ -262,14 +262,8 @@ class Session:
                 pass
 
 
-def _json_or_none(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def cache_file_for(cache_dir: Path, controller: str, username: str | None, tenant: str | None = None) -> Path:
+def cache_file_for(cache_dir: Path, controller: str, username: str | None) -> Path:
+    """The session cache of one user on one controller (a session serves every tenant)."""
     key = hashlib.sha256(f"{controller.rstrip('/')}\0{username or ''}".encode()).hexdigest()[:20]
     return cache_dir / f"avi-session-{key}.json"
 

@@ -14,8 +14,9 @@ from urllib.parse import quote
 import httpx
 
 from .. import errors
-from ..http import HttpOptions, Transport, short_text
+from ..http import HttpOptions, Transport, json_or_none, short_text
 from . import appdef
+from .appdef import AppId
 
 EVENT_TYPES = ("deployment_success", "deployment_failed", "deployment_step_success", "deployment_step_failure",
                "deployment_info", "status_update_event", "health_status_changed_event", "api_post_event",
@@ -104,16 +105,16 @@ class MarathonClient:
         if status == 404 and not_found:
             return errors.NotFound(not_found, "list the apps with `avictl app list`")
         if status == 409:
-            body = _json_or_none(resp)
+            body = json_or_none(resp)
             deps = [d.get("id") for d in (body or {}).get("deployments") or [] if isinstance(d, dict)]
             hint = (f"deployment {', '.join(deps)} is in progress: wait for it (`avictl deployment watch`), "
                     "cancel it, or pass --force") if deps else None
             return errors.RemoteError(f"Marathon: {what}: {msg}", hint, status=409, body=body)
-        return errors.RemoteError(f"Marathon: {what}: HTTP {status}: {msg}", status=status, body=_json_or_none(resp))
+        return errors.RemoteError(f"Marathon: {what}: HTTP {status}: {msg}", status=status, body=json_or_none(resp))
 
     @staticmethod
     def _app_path(app_id: str) -> str:
-        return "/v2/apps" + quote(appdef.normalize_app_id(app_id), safe="/")
+        return "/v2/apps" + quote(AppId(app_id), safe="/")
 
     # -- info ---------------------------------------------------------------------------
 
@@ -133,7 +134,7 @@ class MarathonClient:
         return list(data.get("apps") or [])
 
     def get_app(self, app_id: str) -> dict[str, Any]:
-        norm = appdef.normalize_app_id(app_id)
+        norm = AppId(app_id)
         data, _ = self._call("GET", self._app_path(norm), params=[("embed", "app.lastTaskFailure")],
                              what=f"app {norm}", not_found=f"app {norm} not found")
         app = data.get("app") if isinstance(data, dict) else None
@@ -156,7 +157,7 @@ class MarathonClient:
         After an ambiguous failure (connection lost after sending), the app is looked up: if it
         now exists, it is returned with `_warning` set; it is never POSTed twice.
         """
-        norm = appdef.normalize_app_id(definition["id"])
+        norm = AppId(definition["id"])
         try:
             resp = self.transport.request("POST", "/v2/apps", json_body=definition)
         except errors.AmbiguousRequest as exc:
@@ -170,22 +171,22 @@ class MarathonClient:
             return app
         if resp.status_code == 409:
             raise errors.Conflict(f"Marathon: app {norm} already exists ({error_message(resp)})",
-                                  f"use `avictl app apply` to update it") from None
+                                  "use `avictl app apply` to update it") from None
         if resp.status_code >= 400:
             raise self._error(resp, f"create app {norm}", None)
-        data = _json_or_none(resp) or {}
+        data = json_or_none(resp) or {}
         deps = data.get("deployments") or []
         data["deploymentId"] = resp.headers.get("Marathon-Deployment-Id") or (deps[0].get("id") if deps else None)
         return data
 
     def put_app(self, app_id: str, definition: dict[str, Any], force: bool = False) -> dict[str, Any]:
         """Update (or create) an app; {"deploymentId", "version", "created"}."""
-        norm = appdef.normalize_app_id(app_id)
+        norm = AppId(app_id)
         params = {"force": "true"} if force else None
         resp = self.transport.request("PUT", self._app_path(norm), params=params, json_body=definition)
         if resp.status_code >= 400:
             raise self._error(resp, f"update app {norm}", f"app {norm} not found")
-        data = _json_or_none(resp) or {}
+        data = json_or_none(resp) or {}
         data["created"] = resp.status_code == 201
         return data
 
@@ -193,20 +194,20 @@ class MarathonClient:
         return self.put_app(app_id, {"instances": instances}, force=force)
 
     def restart_app(self, app_id: str, force: bool = False) -> dict[str, Any]:
-        norm = appdef.normalize_app_id(app_id)
+        norm = AppId(app_id)
         data, _ = self._call("POST", self._app_path(norm) + "/restart",
                              params={"force": "true"} if force else None,
                              what=f"restart app {norm}", not_found=f"app {norm} not found")
         return data
 
     def delete_app(self, app_id: str, force: bool = False) -> dict[str, Any]:
-        norm = appdef.normalize_app_id(app_id)
+        norm = AppId(app_id)
         data, _ = self._call("DELETE", self._app_path(norm), params={"force": "true"} if force else None,
                              what=f"delete app {norm}", not_found=f"app {norm} not found")
         return data
 
     def tasks(self, app_id: str) -> list[dict[str, Any]]:
-        norm = appdef.normalize_app_id(app_id)
+        norm = AppId(app_id)
         data, _ = self._call("GET", self._app_path(norm) + "/tasks", what=f"tasks of {norm}",
                              not_found=f"app {norm} not found")
         return list(data.get("tasks") or [])
@@ -253,10 +254,3 @@ def current_actions(dep: dict[str, Any]) -> str:
     acts = dep.get("currentActions") or []
     return ", ".join(f"{a.get('action')} {a.get('app') or a.get('pod') or ''}".strip() for a in acts
                      if isinstance(a, dict))
-
-
-def _json_or_none(resp: httpx.Response) -> Any:
-    try:
-        return resp.json()
-    except ValueError:
-        return None

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .. import errors
+from ..http import HttpOptions
 
 STEPS = (
     "check the app definition and the load balancer",
@@ -56,6 +57,8 @@ class DeployOptions:
     # when the app is already right, with the ELB plan. False aborts with nothing changed.
     confirm_app: Callable[[str], bool] | None = None
     confirm: Callable[[Any], bool] | None = None
+    # Transport settings (TLS, CA bundle, -v logging) for the probe of the load balancer URL.
+    http: HttpOptions | None = None
 
 
 @dataclass
@@ -81,12 +84,14 @@ class DeployResult:
 
 
 def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report: Reporter) -> DeployResult:
+    from ..http import probe
     from ..marathon import appdef
-    from . import retarget
+    from . import apps, retarget
     from . import wait as waits
+    from .ports import MARATHON, app_port
 
     defn = opts.definition
-    app_id = appdef.normalize_app_id(defn["id"])
+    app_id = appdef.AppId(defn["id"])
     result = DeployResult(app_id=app_id, elb=opts.elb, dry_run=opts.dry_run)
 
     with _step(report, STEPS[0]):
@@ -102,11 +107,8 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
                     f"{opts.elb} ({lb['type']}) listens on {opts.listener_port}")
 
     with _step(report, STEPS[1]):
-        current = _get_app_or_none(marathon, app_id)
-        if current is None:
-            action = "create"
-        else:
-            action = "update" if appdef.diff_app(defn, current) else "unchanged"
+        change = apps.plan_app(marathon, defn, app_id=app_id)
+        current, action = change.current, change.action
         result.app_action = action
         approved = False
         if action != "unchanged" and not opts.dry_run and opts.confirm_app is not None:
@@ -118,14 +120,12 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
         if opts.dry_run:
             report.skip(f"dry run: would {action} {app_id}" if action != "unchanged" else
                         f"{app_id} is already as defined; no change")
-        elif action == "create":
-            marathon.post_app(defn)
+        elif change.changes_app:
+            applied = apps.apply_app(marathon, change)
+            for warning in applied.warnings:
+                report.note(warning)
             result.changed.append("app")
-            report.done(f"created {app_id}")
-        elif action == "update":
-            marathon.put_app(app_id, defn)
-            result.changed.append("app")
-            report.done(f"updated {app_id}")
+            report.done(f"{'created' if action == apps.CREATE else 'updated'} {app_id}")
         else:
             report.done(f"{app_id} is already as defined; no change")
 
@@ -151,17 +151,13 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
             report.done(f"{result.vs} {result.vs_state}" + (f", VIP {result.vip}" if result.vip else ""))
 
     with _step(report, STEPS[4]):
-        if vs is not None:
-            result.service_port = avi.vs_port_for_app(app_id)
-            report.done(f"{result.service_port} (from the virtual service)")
-        elif opts.dry_run and current is None:
+        if vs is None and opts.dry_run and current is None:
             report.skip("dry run: the port is known once the app exists")
         else:
-            ports = marathon.service_ports(app_id)
-            if not ports:
-                raise errors.NotFound(f"app {app_id} has no service port")
-            result.service_port = ports[0]
-            report.done(f"{result.service_port} (Marathon service port)")
+            found = app_port(app_id, avi=avi if vs is not None else None, marathon=marathon)
+            result.service_port = found.port
+            report.done(f"{found.port} " + ("(Marathon service port)" if found.source == MARATHON
+                                            else "(from the virtual service)"))
 
     with _step(report, STEPS[5]):
         if result.service_port is None:
@@ -208,7 +204,8 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
         else:
             url = opts.check_url if opts.check_url.startswith(("http://", "https://")) else \
                 result.url.rstrip("/") + "/" + opts.check_url.lstrip("/")
-            status, result.probe = _probe(url)
+            answer = probe(url, opts.http, name="load balancer")
+            status, result.probe = answer.status, answer.text
             if status is None:
                 raise errors.ConnectError(f"{url}: {result.probe}",
                                           "the change is in place; check DNS, the ELB's security group and the app")
@@ -240,13 +237,6 @@ class _step:
         return False
 
 
-def _get_app_or_none(marathon: Any, app_id: str) -> dict[str, Any] | None:
-    try:
-        return marathon.get_app(app_id)
-    except errors.NotFound:
-        return None
-
-
 def _tasks_text(app: dict[str, Any]) -> str:
     wanted = app.get("instances", 0)
     text = f"{app.get('tasksRunning', 0)}/{wanted} running"
@@ -274,14 +264,3 @@ def _wait_for_vs(avi: Any, app_id: str, timeout: float, report: Reporter) -> dic
                                      "check the Mesos cloud with `avictl cloud show` and the app's tasks")
         time.sleep(min(delay, remaining))
         delay = min(delay * 1.5, 5.0)
-
-
-def _probe(url: str) -> tuple[int | None, str]:
-    """(status, text) of one GET of the ELB URL; (None, why) when it cannot be reached."""
-    import httpx
-
-    try:
-        response = httpx.get(url, timeout=10, follow_redirects=False)
-    except httpx.HTTPError as exc:
-        return None, f"unreachable ({type(exc).__name__})"
-    return response.status_code, f"HTTP {response.status_code}"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import errors
-from ..marathon import appdef
+from ..marathon.appdef import AppId
 from ..marathon.client import EVENT_TYPES, current_actions
 from ..marathon.events import CONNECTED, DISCONNECTED, Event, EventReader
 
@@ -153,7 +153,7 @@ def wait_for_app(client: Any, app_id: str, timeout: float, on_progress: Callable
     Returns the app. WaitTimeout (exit 7) at the deadline with where it was stuck and the
     last task failure; NotFound (exit 3) if the app disappears.
     """
-    norm = appdef.normalize_app_id(app_id)
+    norm = AppId(app_id)
     waiter = _Waiter(client, timeout, poll_interval, use_events, _about_app(norm))
     last_key: tuple[Any, ...] | None = None
     progress: Progress | None = None

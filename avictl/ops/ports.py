@@ -1,0 +1,122 @@
+"""The port of an app: where a load balancer should send its traffic, and how the ports join up.
+
+`app_port` answers "which port does the ELB forward to for this app?": the service port of
+the app's Avi virtual service when a controller is configured, else Marathon's first service
+port (`elb retarget --app`, `deploy` steps 4–5). `app_ports` joins, per container port,
+Marathon's service and host ports with the Avi VS port (`app ports`), reading both systems at
+once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from .. import errors
+from ..marathon.appdef import AppId, container_ports
+
+AVI, MARATHON = "avi", "marathon"
+T = TypeVar("T")
+
+
+class NoPortSource(errors.UsageError):
+    """Neither an Avi controller nor Marathon is configured, so no port can be found for an app."""
+
+
+@dataclass
+class AppPort:
+    app_id: AppId
+    port: int
+    source: str  # "avi": the virtual service's service port; "marathon": the app's first service port
+
+
+@dataclass
+class AppPorts:
+    """One row per container port: index, name, containerPort, protocol, servicePort, hostPorts
+    (and aviVsPort when a controller was asked)."""
+
+    app: dict[str, Any]
+    rows: list[dict[str, Any]]
+    with_avi: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+def app_port(app_id: AppId, *, avi: Any | None = None, marathon: Any | None = None) -> AppPort:
+    """The port to forward to: the Avi VS's service port when `avi` is given, else Marathon's.
+
+    NotFound (exit 3) when the app has no VS or no service port; NoPortSource (exit 2) with
+    neither client.
+    """
+    if avi is not None:
+        return AppPort(app_id, int(avi.vs_port_for_app(app_id)), AVI)
+    if marathon is not None:
+        ports = marathon.service_ports(app_id)
+        if not ports:
+            raise errors.NotFound(f"app {app_id} has no service port")
+        return AppPort(app_id, int(ports[0]), MARATHON)
+    raise NoPortSource(f"cannot find the port of {app_id}: no Avi controller and no Marathon configured",
+                       "set AVI_CONTROLLER or MARATHON_URL (or the profile)")
+
+
+def app_ports(marathon: Any, app_id: AppId, *, avi: Any | None = None) -> AppPorts:
+    """Container port → service port → host ports per task, and the Avi VS port when `avi` is given.
+
+    Marathon and the controller are read concurrently. The Marathon part decides the outcome
+    (its errors are raised); a controller that cannot answer becomes a warning and `-`.
+    """
+    vs_port = _in_background(_vs_port, avi, app_id) if avi is not None else None
+    app = marathon.get_app(app_id)
+    tasks = app.get("tasks")
+    if tasks is None:
+        tasks = marathon.tasks(app_id)
+    rows = []
+    for i, port in enumerate(container_ports(app)):
+        hosts = [f"{t.get('host')}:{(t.get('ports') or [])[i]}" for t in tasks if len(t.get("ports") or []) > i]
+        rows.append({"index": i, "name": port.get("name"), "containerPort": port["containerPort"],
+                     "protocol": port.get("protocol") or "tcp", "servicePort": port["servicePort"],
+                     "hostPorts": hosts})
+    result = AppPorts(app, rows)
+    if vs_port is None:
+        return result
+    port, warning = vs_port()
+    result.with_avi = True
+    if warning:
+        result.warnings.append(warning)
+    matched = any(r["servicePort"] == port for r in rows)
+    for r in rows:
+        r["aviVsPort"] = port if (r["servicePort"] == port or (not matched and r["index"] == 0)) else None
+    return result
+
+
+def _in_background(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
+    """Start `fn(*args)` in a daemon thread; the returned function waits for its value.
+
+    A daemon thread, so an error on the other side (raised at once) never waits for this one.
+    """
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn(*args)
+        except BaseException as exc:  # handed to the caller
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="avictl-background", daemon=True)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
+
+    return result
+
+
+def _vs_port(avi: Any, app_id: AppId) -> tuple[Any, str | None]:
+    try:
+        return avi.vs_port_for_app(app_id), None
+    except Exception as exc:  # the Marathon part is still worth showing
+        return "-", f"Avi virtual service port unavailable: {getattr(exc, 'message', exc)}"
