@@ -71,20 +71,27 @@ def remember(profile: str, kind: str, names: Iterable[str]) -> None:
     _marker(path).unlink(missing_ok=True)
 
 
-def tee(profile: str, kind: str, items: Iterable[dict], key: str | Callable[[dict], Any] = "name") -> Iterator[dict]:
-    """Pass `items` through (streaming) and remember their names once all have been seen.
+def tee(profile: str, kind: str, items: Iterable[dict], key: str | Callable[[dict], Any] = "name") -> Iterable[dict]:
+    """Pass `items` through (streaming, page by page for a Paged listing) and remember their
+    names once all have been seen.
 
     For list commands: `st.out.list(names_cache.tee(profile, "vs", items), columns)`. Nothing
     is remembered when the listing stops early (an error, a broken pipe) or when a filter
     made it partial — pass unfiltered listings only.
     """
-    names: list[str] = []
-    for item in items:
-        value = key(item) if callable(key) else item.get(key)
-        if isinstance(value, str) and value and len(names) < MAX_NAMES:
-            names.append(value)
-        yield item
-    remember(profile, kind, names)
+    from .paging import Paged, pages_of
+
+    def pages() -> Iterator[list[dict]]:
+        names: list[str] = []
+        for page in pages_of(items):
+            for item in page:
+                value = key(item) if callable(key) else item.get(key)
+                if isinstance(value, str) and value and len(names) < MAX_NAMES:
+                    names.append(value)
+            yield page
+        remember(profile, kind, names)
+
+    return Paged(pages())
 
 
 def recall(profile: str, kind: str) -> tuple[list[str], float | None]:

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO, Any
 
+from .paging import pages_of
+
 FORMATS = ("table", "wide", "json", "jsonl", "tsv", "name", "yaml")
 
 _ANSI = {"green": "32", "red": "31", "yellow": "33", "blue": "34", "magenta": "35", "cyan": "36",
@@ -97,33 +99,27 @@ class Printer:
             return len(items)
         fmt = self.format
         count = 0
-        if fmt == "json":
-            self._write("[")
-            for item in items:
-                self._write(("," if count else "") + "\n" + _indent(json.dumps(item, indent=2, default=str)))
-                count += 1
-            self._write("\n]\n" if count else "]\n")
-        elif fmt == "jsonl":
-            for item in items:
-                self._write(json.dumps(item, separators=(",", ":"), default=str) + "\n")
+        if fmt in ("json", "jsonl", "name", "tsv"):
+            # One write and one flush per page: the output streams as pages arrive, without a
+            # system call per line (PYTHONUNBUFFERED=1 makes every write one).
+            line = self._line_maker(fmt, columns, name)
+            if fmt == "json":
+                self._write("[")
+            for page in pages_of(items):
+                if not page:
+                    continue
+                if fmt == "json":
+                    text = "".join(("," if count + i else "") + "\n" + line(item) for i, item in enumerate(page))
+                else:
+                    text = "".join(line(item) for item in page)
+                count += len(page)
+                self._write(text)
                 self.stream.flush()
-                count += 1
+            if fmt == "json":
+                self._write("\n]\n" if count else "]\n")
         elif fmt == "yaml":
             for item in items:
                 self._write(to_yaml([item]))
-                count += 1
-        elif fmt == "name":
-            for item in items:
-                value = name(item) if callable(name) else dig(item, name)
-                self._write(f"{cell_text(value)}\n")
-                count += 1
-        elif fmt == "tsv":
-            cols = [c for c in columns if not c.wide]
-            if self.headers and self.tty:
-                self._write("\t".join(c.header for c in cols) + "\n")
-            for item in items:
-                self._write("\t".join(cell_text(c.get(item)).replace("\t", " ") for c in cols) + "\n")
-                self.stream.flush()
                 count += 1
         else:
             rows = list(items)
@@ -222,6 +218,20 @@ class Printer:
         headers = [c.header for c in cols] if self.headers else ()
         table = tabulate(text, headers=headers, tablefmt="plain", disable_numparse=True)
         self._write(table + "\n")
+
+    def _line_maker(self, fmt: str, columns: list[Column], name: str | Callable[[dict], Any]) -> Callable[[Any], str]:
+        if fmt == "json":
+            return lambda item: _indent(json.dumps(item, indent=2, default=str))
+        if fmt == "jsonl":
+            from .fastjson import dumps_compact
+
+            return lambda item: dumps_compact(item) + "\n"
+        if fmt == "name":
+            return lambda item: f"{cell_text(name(item) if callable(name) else dig(item, name))}\n"
+        cols = [c for c in columns if not c.wide]
+        if self.headers and self.tty:
+            self._write("\t".join(c.header for c in cols) + "\n")
+        return lambda item: "\t".join(cell_text(c.get(item)).replace("\t", " ") for c in cols) + "\n"
 
     def _write(self, text: str) -> None:
         self.stream.write(text)

@@ -21,10 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from .. import errors
-from ..http import HttpOptions, Transport, decode_json, json_or_none, short_text
+from ..http import HttpOptions, Transport, decode_json, httpx, json_or_none, short_text  # httpx through avictl.http: see there
 
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 RELOGIN_STATUSES = frozenset({401, 419})

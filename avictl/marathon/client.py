@@ -11,10 +11,8 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from .. import errors
-from ..http import HttpOptions, Transport, json_or_none, short_text
+from ..http import HttpOptions, Transport, httpx, json_or_none, short_text  # httpx through avictl.http: see there
 from . import appdef
 from .appdef import AppId
 
