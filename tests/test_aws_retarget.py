@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from avictl.aws.client import AwsClient
+from avictl.cli.render.elb import rule_text
 from avictl.errors import NotFound, RolledBack, UsageError, WaitTimeout
 from avictl.ops.retarget import apply_plan, plan_retarget, validate_health_values, wait_healthy
 
@@ -25,15 +26,15 @@ def classic_listeners(boto, name):
 
 def test_plan_then_apply_classic(aws, aws_world, boto):
     plan = plan_retarget(aws, aws_world["elb_name"], 10005, health_path="/health")
-    assert plan.steps == ["configure_health_check", "delete_listener", "create_listener"]
+    assert plan.step_names == ["configure_health_check", "delete_listener", "create_listener"]
     assert plan.missing_rules == []
     events = []
-    apply_plan(aws, plan, on_progress=events.append)
+    apply_plan(aws, plan, on_event=events.append)
     listeners, hc = classic_listeners(boto, aws_world["elb_name"])
     assert listeners == [{"Protocol": "HTTP", "LoadBalancerPort": 80, "InstanceProtocol": "HTTP",
                           "InstancePort": 10005}]
     assert hc["Target"] == "HTTP:10005/health" and hc["Interval"] == 10 and hc["Timeout"] == 5
-    assert any("delete listener" in e for e in events)
+    assert [e.step.name for e in events if e.kind == "step"] == plan.step_names + ["verify"]
 
 
 def test_already_right_is_no_change(aws, aws_world):
@@ -83,7 +84,7 @@ def test_failed_verify_rolls_back_everything(aws, aws_world, boto, monkeypatch):
 
 def test_missing_security_group_rule_is_exact(aws, aws_world):
     plan = plan_retarget(aws, aws_world["elb_name"], 20000)
-    assert [r.text() for r in plan.missing_rules] == [
+    assert [rule_text(r) for r in plan.missing_rules] == [
         f"{aws_world['agents_security_group']} (public-agents): allow tcp 20000 from {aws_world['elb_security_group']}"]
     assert sorted(plan.missing_rules[0].instances) == sorted(aws_world["instance_ids"])
 
@@ -117,7 +118,7 @@ def test_unknown_listener_port_is_not_found(aws, aws_world):
 
 def test_alb_new_target_group_and_rollback(aws, aws_world, boto, monkeypatch):
     plan = plan_retarget(aws, aws_world["alb_name"], 10010)
-    assert plan.steps == ["create_target_group", "register_targets", "wait_targets", "modify_listener"]
+    assert plan.step_names == ["create_target_group", "register_targets", "wait_targets", "modify_listener"]
     apply_plan(aws, plan)
     listener = boto["elbv2"].describe_listeners(ListenerArns=[aws_world["alb_listener_arn"]])["Listeners"][0]
     tg = boto["elbv2"].describe_target_groups(

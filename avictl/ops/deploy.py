@@ -33,9 +33,10 @@ STEPS = (
 
 class Reporter(Protocol):
     def start(self, title: str) -> None: ...
-    def note(self, detail: str) -> None: ...
-    def done(self, result: str = "") -> None: ...
-    def skip(self, result: str) -> None: ...
+    # besides text, note() gets the retarget's notices and events, done()/skip() its plan
+    def note(self, detail: Any) -> None: ...
+    def done(self, result: Any = "") -> None: ...
+    def skip(self, result: Any) -> None: ...
     def fail(self, message: str) -> None: ...
 
 
@@ -72,10 +73,10 @@ class DeployResult:
     service_port: int | None = None
     elb: str = ""
     elb_action: str = ""
-    listener: str = ""
+    listener: dict[str, Any] | None = None
     url: str | None = None
     probe: str | None = None
-    plan: dict[str, Any] | None = None
+    plan: Any = None  # ops.retarget.Plan
     dry_run: bool = False
     changed: list[str] = field(default_factory=list)
 
@@ -99,9 +100,7 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
         # The load balancer and its listener must exist before the app is touched.
         lb = aws.load_balancer(opts.elb, health=False)
         if not any(ls["port"] == opts.listener_port for ls in lb["listeners"]):
-            have = ", ".join(retarget.listener_text(ls) for ls in lb["listeners"]) or "none"
-            raise errors.NotFound(f"load balancer {opts.elb} has no listener on port {opts.listener_port} "
-                                  f"(listeners: {have})", "choose one with --listener-port")
+            raise retarget.NoSuchListener(lb, opts.listener_port)
         report.done(f"{app_id}, {defn.get('instances', 1)} instance(s), "
                     f"container port(s) {', '.join(str(p.get('containerPort')) for p in ports) or 'none'}; "
                     f"{opts.elb} ({lb['type']}) listens on {opts.listener_port}")
@@ -167,26 +166,24 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
             plan = retarget.plan_retarget(aws, opts.elb, result.service_port, listener_port=opts.listener_port,
                                           health_path=opts.health_path, health_protocol=opts.health_protocol,
                                           fix_security_group=opts.fix_security_group)
-            result.plan = plan.to_dict()
+            result.plan = plan  # the CLI renders it (and its notices, events and changes)
             lb = plan.lb
-            for warning in plan.warnings:
-                report.note(warning)
+            for notice in plan.notices:
+                report.note(notice)
             if plan.no_change:
                 result.elb_action = "unchanged"
                 report.done(f"{opts.elb} already forwards {opts.listener_port} → {result.service_port}; no change")
             elif opts.dry_run:
                 result.elb_action = "would change"
-                report.skip("dry run: would make " + "; ".join(f"{w} {a} (now {b})" for w, b, a in plan.lines()
-                                                               if a != b))
+                report.skip(plan)
             else:
                 if not approved and opts.confirm is not None and not opts.confirm(plan):
                     raise errors.AvictlError("aborted; nothing was changed")
-                lb = retarget.apply_plan(aws, plan, on_progress=report.note)  # read back after the change
+                lb = retarget.apply_plan(aws, plan, on_event=report.note)  # read back after the change
                 result.elb_action = "changed"
                 result.changed.append("elb")
-                report.done("; ".join(f"{w} now {a} (was {b})" for w, b, a in plan.lines() if a != b))
-        result.listener = next((retarget.listener_text(ls) for ls in lb["listeners"]
-                                if ls["port"] == opts.listener_port), "")
+                report.done(plan)
+        result.listener = next((ls for ls in lb["listeners"] if ls["port"] == opts.listener_port), None)
         dns = lb.get("dns_name")
         result.url = f"http://{dns}/" if dns else None
 
@@ -194,7 +191,7 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
         if plan is None or opts.dry_run:
             report.skip("dry run")
         else:
-            states = retarget.wait_healthy(aws, plan, opts.health_timeout, on_progress=report.note)
+            states = retarget.wait_healthy(aws, plan, opts.health_timeout, on_event=report.note)
             healthy = [s for s in states if s.get("state") in ("InService", "healthy")]
             report.done(f"{len(healthy)}/{len(states)} in service")
 
