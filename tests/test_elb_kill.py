@@ -4,7 +4,7 @@ Whatever the moment, the load balancer must end with exactly one listener on por
 forwards to the old or the new instance port (with the health check on the same port), the
 change must be all-or-nothing around it, and the process must exit 130 without a traceback.
 
-How the signal lands on a boundary: AVICTL_STEP_DELAY (test hook of avictl/ops/retarget.py)
+How the signal lands on a boundary: AVICTL_STEP_DELAY (test hook of avictl/ops/retarget/apply.py)
 sleeps before every step; with -v, every AWS call prints a line when it returns. Boundary k
 (k = 0 … steps-1) is the sleep before step k+1: it starts when the last planning call
 (k = 0) or the first AWS call after the k-th step message returned — that is when the signal

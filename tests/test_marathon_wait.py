@@ -11,6 +11,7 @@ import pytest
 from avictl import errors
 from avictl.marathon.client import MarathonClient
 from avictl.marathon.events import HEARTBEAT, EventReader, parse_sse, split_lines
+from avictl.cli.render.marathon import progress_text, wait_words
 from avictl.ops.wait import wait_for_app, wait_for_deployment
 
 FIXTURES = Path(__file__).parent / "fixtures" / "marathon"
@@ -138,7 +139,8 @@ def test_crash_loop_times_out_with_last_task_failure(marathon_lab):
     _post(client, "crashy", labels={"LAB_CRASH": "Failed to pull image: manifest unknown"})
     start = time.monotonic()
     with pytest.raises(errors.WaitTimeout) as info:
-        wait_for_app(client, "crashy", 1.0, poll_interval=0.5)
+        with wait_words():
+            wait_for_app(client, "crashy", 1.0, poll_interval=0.5)
     elapsed = time.monotonic() - start
     assert 1.0 <= elapsed < 1.6
     assert info.value.exit_code == 7
@@ -151,7 +153,7 @@ def test_progress_callback_reports_changes(marathon_lab):
     client = MarathonClient(marathon_lab.url)
     _post(client, healthChecks=[{"protocol": "HTTP", "path": "/"}])
     seen = []
-    wait_for_app(client, "web", 5, on_progress=lambda p: seen.append(p.describe()))
+    wait_for_app(client, "web", 5, on_progress=lambda p: seen.append(progress_text(p)))
     assert seen[0].startswith("/web: 0/2 running, 0/2 healthy, deployment ")
     assert "step 1/1" in seen[0]
     assert seen[-1] == "/web: 2/2 running, 2/2 healthy, deployed"

@@ -88,13 +88,6 @@ class AwsClient(AwsSession):
         return self.call("sts", "get_caller_identity").get("Arn", "")
 
 
-def listener_text(listener: dict[str, Any]) -> str:
-    """`80/HTTP → 10001/HTTP`."""
-    if listener.get("instance_port") is None:
-        return f"{listener['port']}/{listener['protocol']} → ?"
-    return f"{listener['port']}/{listener['protocol']} → {listener['instance_port']}/{listener['instance_protocol']}"
-
-
 def _iso(value: Any) -> str | None:
     if value is None:
         return None

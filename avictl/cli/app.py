@@ -38,23 +38,24 @@ def _load(path: str, overrides: list[str] | None) -> dict[str, Any]:
 
 def _wait(client: Any, app_id: str, timeout: float) -> dict[str, Any]:
     """Wait for the app, with a live line on a terminal; returns the app."""
-    from ..ops.wait import wait_for_app
+    from ..ops.wait import app_progress, wait_for_app
+    from .render.marathon import progress_text, wait_words
 
     st = state()
     if not st.progress_enabled:
-        return wait_for_app(client, app_id, timeout)
+        with wait_words():
+            return wait_for_app(client, app_id, timeout)
     from .progress import StepProgress
 
     progress = StepProgress(st.stderr, 1, live=True, color=not st.opts.no_color)
     progress.start(f"waiting for {app_id}")
     try:
-        app = wait_for_app(client, app_id, timeout, on_progress=lambda p: progress.note(p.describe()))
+        with wait_words():
+            app = wait_for_app(client, app_id, timeout, on_progress=lambda p: progress.note(progress_text(p)))
     except BaseException as exc:
         progress.fail(getattr(exc, "message", None) or type(exc).__name__)
         raise
-    from ..ops.wait import app_progress
-
-    progress.done(app_progress(app).describe())
+    progress.done(progress_text(app_progress(app)))
     return app
 
 
@@ -70,7 +71,7 @@ def _image(app: dict[str, Any]) -> str | None:
 
 def _app_summary(app: dict[str, Any]) -> list[tuple[str, Any]]:
     from ..marathon.appdef import network_mode, service_ports
-    from ..ops.wait import failure_text
+    from .render.marathon import failure_text
 
     return [
         ("ID", "id"),

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from .. import errors
 from ._common import parse_port, read_input, state
+
+
+DEPLOY_FLAGS = {"listener_port": "--listener-port", "health_path": "--health-path",
+                "health_protocol": "--health-protocol"}
 
 
 def register(root: typer.Typer) -> None:
@@ -45,12 +51,15 @@ def deploy(
     from ..marathon import appdef
     from ..ops.deploy import DeployOptions, STEPS
     from ..ops.deploy import deploy as run_deploy
+    from ..ops import retarget
     from .progress import StepProgress
+    from .render import elb as render
+    from .render.marathon import wait_words
 
     st = state()
     lport = parse_port(listener_port, "--listener-port")
-    if health_protocol.upper() not in ("HTTP", "TCP", "HTTPS", "SSL"):
-        raise errors.UsageError(f"--health-protocol must be HTTP or TCP, not {health_protocol!r}")
+    with render.flag_words(DEPLOY_FLAGS):
+        retarget.validate_health_protocol(health_protocol)
     data, source = read_input(file)
     definition = appdef.load_app_definition(data, source)
     if overrides:
@@ -74,13 +83,12 @@ def deploy(
     def confirm(plan: object) -> bool:
         if yes:
             return True
-        rows = "\n".join(f"  {w}\n    before: {b}\n    after:  {a}"
-                         for w, b, a in plan.lines())  # type: ignore[attr-defined]
+        rows = "\n".join(f"  {w}\n    before: {b}\n    after:  {a}" for w, b, a in render.plan_rows(plan))
         progress.close()
         st.info(f"planned change to {elb}:\n{rows}")
         return st.confirm(f"Change {elb}?", yes)
 
-    progress = StepProgress(st.stderr, len(STEPS), live=st.progress_enabled, color=not st.opts.no_color)
+    progress = _Reporter(StepProgress(st.stderr, len(STEPS), live=st.progress_enabled, color=not st.opts.no_color))
     opts = DeployOptions(definition=definition, source=source, elb=elb, listener_port=lport,
                          health_path=health_path, health_protocol=health_protocol.upper(),
                          fix_security_group=fix_security_group, check_url=check_url, timeout=timeout,
@@ -88,10 +96,13 @@ def deploy(
                          confirm_app=confirm_app, confirm=confirm)
     try:
         avi = st.avi() if st.has_controller else None
-        result = run_deploy(st.marathon(), avi, st.aws(), opts, progress)
+        with render.flag_words(DEPLOY_FLAGS), wait_words():
+            result = run_deploy(st.marathon(), avi, st.aws(), opts, progress)
     finally:
         progress.close()
     summary = result.to_dict()
+    summary["plan"] = render.plan_data(result.plan) if result.plan is not None else None
+    summary["listener"] = render.listener_text(result.listener) if result.listener else ""
     if st.out.format in ("json", "jsonl", "yaml") or st.opts.query:
         st.out.show(summary)
         return
@@ -108,3 +119,42 @@ def deploy(
     ])
     if not dry_run and not result.changed:
         st.info("no change: everything was already as defined")
+
+
+class _Reporter:
+    """The deploy's step progress, wording what the retarget step reports (notices, events, its plan)."""
+
+    def __init__(self, progress: Any):
+        self.progress = progress
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.progress, name)
+
+    def note(self, detail: Any) -> None:
+        from .render import elb as render
+        from .render.marathon import progress_text
+
+        if not isinstance(detail, str):
+            if hasattr(detail, "app_id"):  # ops.wait.AppProgress
+                detail = progress_text(detail)
+            elif hasattr(detail, "healthy"):  # ops.retarget.Event
+                detail = render.event_text(detail)
+            else:  # ops.retarget.Notice
+                detail = render.notice_text(detail)[1]
+        if detail:
+            self.progress.note(detail)
+
+    def done(self, result: Any = "") -> None:
+        from .render import elb as render
+
+        if not isinstance(result, str):
+            result = "; ".join(f"{w} now {a} (was {b})" for w, b, a in render.plan_rows(result) if a != b)
+        self.progress.done(result)
+
+    def skip(self, result: Any) -> None:
+        from .render import elb as render
+
+        if not isinstance(result, str):
+            result = "dry run: would make " + "; ".join(f"{w} {a} (now {b})" for w, b, a in render.plan_rows(result)
+                                                        if a != b)
+        self.progress.skip(result)

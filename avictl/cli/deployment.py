@@ -32,8 +32,8 @@ def deployment_list() -> None:
       avictl deployment list
       avictl deployment list -o json
     """
-    from ..marathon.client import current_actions
     from ..output import Column
+    from .render.marathon import current_actions
 
     deps = _client().deployments()
     columns = [Column("ID", "id"), Column("APPS", "affectedApps"),
@@ -57,8 +57,8 @@ def deployment_watch(
     """
     import time
 
-    from ..marathon.client import current_actions
     from ..ops.wait import wait_for_deployment
+    from .render.marathon import current_actions, step_text, wait_words
 
     check_wait_timeout(timeout)
     st = state()
@@ -79,10 +79,10 @@ def deployment_watch(
             if dep is None:
                 st.info(f"deployment {dep_id}: finished")
             else:
-                st.info(f"deployment {dep_id}: step {dep.get('currentStep', '?')}/{dep.get('totalSteps', '?')} "
-                        f"{current_actions(dep)}")
+                st.info(f"deployment {dep_id}: {step_text(dep)} {current_actions(dep)}")
 
-        wait_for_deployment(client, dep_id, left, on_progress=report)
+        with wait_words():
+            wait_for_deployment(client, dep_id, left, on_progress=report)
         done.append({"id": dep_id, "status": "finished"})
     if not ids:
         st.info("no deployment in progress")

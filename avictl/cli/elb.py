@@ -40,8 +40,8 @@ def _instances_color(text: Any) -> str | None:
 
 
 def _columns() -> list[Any]:
-    from ..aws.client import listener_text
     from ..output import Column
+    from .render.elb import listener_text
 
     return [
         Column("NAME", "name"),
@@ -85,8 +85,7 @@ def elb_show(name: str = typer.Argument(None, metavar="NAME", help="Load balance
       avictl elb show avi-mesos-PublicSlaveL
       avictl elb show avi-mesos-PublicSlaveL -o json
     """
-    from ..aws.client import listener_text
-    from ..ops.retarget import health_text
+    from .render.elb import health_text, listener_text
 
     st = state()
     lb = st.aws().load_balancer(_elb_name(name))
@@ -165,37 +164,45 @@ def elb_retarget(
       avictl elb retarget avi-mesos-PublicSlaveL --port 10001 --yes --wait
       avictl elb retarget my-alb --port 10001 --health-path /health --fix-security-group
     """
-    from ..aws.client import listener_text
     from ..ops import retarget as ops
+    from .render import elb as render
 
     st = state()
     lb_name = _elb_name(name)
     if (app is None) == (port is None):
         raise errors.UsageError("give exactly one of --app APP and --port PORT")
     lport = parse_port(listener_port, "--listener-port")
-    flags = {"interval": interval, "timeout": health_timeout, "healthy_threshold": healthy_threshold,
-             "unhealthy_threshold": unhealthy_threshold}
-    ops.validate_health_values(flags)
-    if health_protocol is not None and health_protocol.upper() not in ops.HEALTH_PROTOCOLS:
-        raise errors.UsageError(f"--health-protocol must be HTTP or TCP (or HTTPS, SSL), not {health_protocol!r}")
+    with render.flag_words():
+        ops.validate_health_values({"interval": interval, "timeout": health_timeout,
+                                    "healthy_threshold": healthy_threshold,
+                                    "unhealthy_threshold": unhealthy_threshold})
+        ops.validate_health_protocol(health_protocol)
     new_port = parse_port(port, "--port") if port is not None else _port_for_app(app)
 
     aws = st.aws()
-    plan = ops.plan_retarget(aws, lb_name, new_port, listener_port=lport, health_path=health_path,
-                             health_protocol=health_protocol, interval=interval, timeout=health_timeout,
-                             healthy_threshold=healthy_threshold, unhealthy_threshold=unhealthy_threshold,
-                             fix_security_group=fix_security_group)
-    for warning in plan.warnings:
-        st.warn(warning)
-    if plan.sg_note:
-        st.info(f"note: {plan.sg_note}")
+    with render.flag_words():
+        plan = ops.plan_retarget(aws, lb_name, new_port, listener_port=lport, health_path=health_path,
+                                 health_protocol=health_protocol, interval=interval, timeout=health_timeout,
+                                 healthy_threshold=healthy_threshold, unhealthy_threshold=unhealthy_threshold,
+                                 fix_security_group=fix_security_group)
+    for notice in plan.notices:
+        level, text = render.notice_text(notice)
+        if level == "warning":
+            st.warn(text)
+        else:
+            st.info(f"note: {text}")
     structured = st.out.format in ("json", "jsonl", "yaml") or bool(st.opts.query)
     if not structured:
         _print_plan(plan)
 
-    result = plan.to_dict()
+    def progress(event: Any) -> None:
+        text = render.event_text(event)
+        if text:
+            st.info(f"  {text}")
+
+    result = render.plan_data(plan)
     if plan.no_change:
-        st.info(f"no change: {lb_name} already forwards {listener_text(plan.listener_after)} "
+        st.info(f"no change: {lb_name} already forwards {render.listener_text(plan.listener_after)} "
                 f"with health check {plan.health_after['target']}")
         result["result"] = "no change"
     elif dry_run:
@@ -203,23 +210,28 @@ def elb_retarget(
         result["result"] = "dry run"
     else:
         st.confirm(f"Retarget {lb_name} listener {lport} to port {new_port}?", yes)
-        ops.apply_plan(aws, plan, on_progress=lambda m: st.info(f"  {m}"), wait_timeout=timeout)
-        st.info(f"changed: {lb_name} now forwards {listener_text(plan.listener_after)}, "
+        ops.apply_plan(aws, plan, on_event=progress, wait_timeout=timeout)
+        st.info(f"changed: {lb_name} now forwards {render.listener_text(plan.listener_after)}, "
                 f"health check {plan.health_after['target']}")
         result["result"] = "changed"
     if wait and not dry_run:
-        states = ops.wait_healthy(aws, plan, timeout, on_progress=lambda m: st.info(f"  {m}"))
+        states = ops.wait_healthy(aws, plan, timeout, on_event=progress)
         result["instances"] = states
     if structured:
         st.out.show(result)
 
 
 def _print_plan(plan: Any) -> None:
+    """The changes (before → after), then the steps with the AWS call each makes and its undo."""
     from ..output import Column
+    from .render import elb as render
 
-    rows = [{"what": w, "before": b, "after": a} for w, b, a in plan.lines()]
-    state().out.list(rows, [Column("CHANGE", "what"), Column("BEFORE", "before"), Column("AFTER", "after")],
-                     name="what")
+    rows = [{"what": w, "before": b, "after": a} for w, b, a in render.plan_rows(plan)]
+    out = state().out
+    out.list(rows, [Column("CHANGE", "what"), Column("BEFORE", "before"), Column("AFTER", "after")], name="what")
+    if plan.steps:
+        out.list(render.step_rows(plan), [Column("STEP", "step"), Column("AWS CALL", "call"),
+                                          Column("UNDO", "undo")], name="step")
 
 
 def _port_for_app(app: str) -> int:

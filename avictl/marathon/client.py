@@ -247,8 +247,3 @@ def deployment_steps(dep: dict[str, Any]) -> list[list[dict[str, Any]]]:
     return out
 
 
-def current_actions(dep: dict[str, Any]) -> str:
-    """'ScaleApplication /web, ...' for display."""
-    acts = dep.get("currentActions") or []
-    return ", ".join(f"{a.get('action')} {a.get('app') or a.get('pod') or ''}".strip() for a in acts
-                     if isinstance(a, dict))

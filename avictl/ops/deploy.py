@@ -132,7 +132,7 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
         if opts.dry_run and current is None:
             report.skip("dry run")
         else:
-            app = waits.wait_for_app(marathon, app_id, opts.timeout, on_progress=lambda p: report.note(p.describe()))
+            app = waits.wait_for_app(marathon, app_id, opts.timeout, on_progress=report.note)
             result.tasks = _tasks_text(app)
             report.done(result.tasks)
 

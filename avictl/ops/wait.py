@@ -17,14 +17,16 @@ from typing import Any
 
 from .. import errors
 from ..marathon.appdef import AppId
-from ..marathon.client import EVENT_TYPES, current_actions
+from ..marathon.client import EVENT_TYPES
 from ..marathon.events import CONNECTED, DISCONNECTED, Event, EventReader
 
 DEFAULT_POLL = 2.0
 
 
 @dataclass
-class Progress:
+class AppProgress:
+    """Where an app stands while avictl waits for it (the CLI words it)."""
+
     app_id: str
     instances: int = 0
     running: int = 0
@@ -32,36 +34,44 @@ class Progress:
     staged: int = 0
     needs_health: bool = False
     deployments: list[str] = field(default_factory=list)
-    step: str = ""
+    step: int | None = None  # current step of the app's deployment, of total_steps
+    total_steps: int | None = None
+    actions: list[dict[str, Any]] = field(default_factory=list)  # the deployment's currentActions
     elapsed: float = 0.0
     done: bool = False
     exists: bool = True
     last_failure: dict[str, Any] | None = None
 
-    def describe(self) -> str:
-        if not self.exists:
-            return f"{self.app_id}: gone"
-        text = f"{self.app_id}: {self.running}/{self.instances} running"
-        if self.needs_health:
-            text += f", {self.healthy}/{self.instances} healthy"
-        if self.staged:
-            text += f", {self.staged} staging"
-        if self.deployments:
-            text += f", deployment {self.deployments[0][:8]}"
-            if self.step:
-                text += f" ({self.step})"
-        elif self.done:
-            text += ", deployed"
-        return text
-
     def key(self) -> tuple[Any, ...]:
         return (self.instances, self.running, self.healthy, self.staged, tuple(self.deployments), self.step,
-                self.done, self.exists)
+                self.total_steps, _actions_key(self.actions), self.done, self.exists)
 
 
-def app_progress(app: dict[str, Any], deployments: list[dict[str, Any]] | None = None) -> Progress:
+class AppWaitTimeout(errors.WaitTimeout):
+    """The app did not get there in time: `progress` is where it stood, `failure` its lastTaskFailure."""
+
+    def __init__(self, timeout: float, progress: AppProgress | None, app_id: str):
+        super().__init__(f"timed out after {timeout:g}s waiting for {app_id}")
+        self.timeout, self.progress, self.app_id = timeout, progress, app_id
+        self.failure = progress.last_failure if progress else None
+
+
+class DeploymentWaitTimeout(errors.WaitTimeout):
+    """The deployment did not finish in time: `deployment` as last seen, `failures` (app id, lastTaskFailure)."""
+
+    def __init__(self, timeout: float, deployment_id: str, deployment: dict[str, Any] | None,
+                 failures: list[tuple[str, dict[str, Any]]]):
+        super().__init__(f"timed out after {timeout:g}s waiting for deployment {deployment_id}")
+        self.timeout, self.deployment_id, self.deployment, self.failures = timeout, deployment_id, deployment, failures
+
+
+def _actions_key(actions: list[dict[str, Any]]) -> tuple[Any, ...]:
+    return tuple((a.get("action"), a.get("app") or a.get("pod")) for a in actions if isinstance(a, dict))
+
+
+def app_progress(app: dict[str, Any], deployments: list[dict[str, Any]] | None = None) -> AppProgress:
     """Where an app stands; `done` when no deployment is left and the counts are at the target."""
-    p = Progress(app_id=app.get("id", "?"), instances=int(app.get("instances") or 0),
+    p = AppProgress(app_id=app.get("id", "?"), instances=int(app.get("instances") or 0),
                  running=int(app.get("tasksRunning") or 0), healthy=int(app.get("tasksHealthy") or 0),
                  staged=int(app.get("tasksStaged") or 0),
                  needs_health=bool(app.get("healthChecks")),
@@ -69,22 +79,12 @@ def app_progress(app: dict[str, Any], deployments: list[dict[str, Any]] | None =
                  last_failure=app.get("lastTaskFailure"))
     for dep in deployments or []:
         if dep.get("id") in p.deployments:
-            p.step = f"step {dep.get('currentStep', '?')}/{dep.get('totalSteps', '?')}"
-            acts = current_actions(dep)
-            if acts:
-                p.step += f" {acts}"
+            p.step, p.total_steps = dep.get("currentStep"), dep.get("totalSteps")
+            p.actions = [a for a in dep.get("currentActions") or [] if isinstance(a, dict)]
             break
     p.done = (not p.deployments and p.running == p.instances and p.staged == 0
               and (not p.needs_health or p.healthy >= p.instances))
     return p
-
-
-def failure_text(failure: dict[str, Any] | None) -> str:
-    if not failure:
-        return ""
-    where = f" on {failure['host']}" if failure.get("host") else ""
-    when = f" at {failure['timestamp']}" if failure.get("timestamp") else ""
-    return f"last task failure: {failure.get('state', 'TASK_FAILED')}{where}{when}: {failure.get('message') or '?'}"
 
 
 class _Waiter:
@@ -146,7 +146,7 @@ def _about_app(app_id: str) -> Callable[[Event], bool]:
     return relevant
 
 
-def wait_for_app(client: Any, app_id: str, timeout: float, on_progress: Callable[[Progress], None] | None = None,
+def wait_for_app(client: Any, app_id: str, timeout: float, on_progress: Callable[[AppProgress], None] | None = None,
                  *, poll_interval: float = DEFAULT_POLL, use_events: bool = True) -> dict[str, Any]:
     """Wait until the app has no deployment and runs (and, with health checks, passes) all instances.
 
@@ -156,7 +156,7 @@ def wait_for_app(client: Any, app_id: str, timeout: float, on_progress: Callable
     norm = AppId(app_id)
     waiter = _Waiter(client, timeout, poll_interval, use_events, _about_app(norm))
     last_key: tuple[Any, ...] | None = None
-    progress: Progress | None = None
+    progress: AppProgress | None = None
     try:
         while True:
             app = client.get_app(norm)
@@ -173,13 +173,7 @@ def wait_for_app(client: Any, app_id: str, timeout: float, on_progress: Callable
             waiter.next_wake()
     finally:
         waiter.close()
-    failure = failure_text(progress.last_failure if progress else None)
-    raise errors.WaitTimeout(
-        f"timed out after {timeout:g}s waiting for {progress.describe() if progress else norm}"
-        + (f"; {failure}" if failure else ""),
-        "the app may be crash-looping (Marathon keeps retrying): check `avictl app show "
-        f"{norm}`, fix it, or cancel with `avictl deployment cancel`" if failure
-        else "raise --timeout, or look at `avictl deployment list`")
+    raise AppWaitTimeout(timeout, progress, str(norm))
 
 
 def wait_for_deployment(client: Any, deployment_id: str, timeout: float,
@@ -196,7 +190,7 @@ def wait_for_deployment(client: Any, deployment_id: str, timeout: float,
     try:
         while True:
             dep = next((d for d in client.deployments() if d.get("id") == deployment_id), None)
-            key = (dep or {}).get("currentStep"), current_actions(dep or {})
+            key = (dep or {}).get("currentStep"), _actions_key((dep or {}).get("currentActions") or [])
             if on_progress and (dep is None or key != last):
                 last = key
                 on_progress(dep)
@@ -210,10 +204,6 @@ def wait_for_deployment(client: Any, deployment_id: str, timeout: float,
     failures = []
     for app_id in (dep or {}).get("affectedApps") or []:
         app = client.find_app(app_id)
-        text = failure_text((app or {}).get("lastTaskFailure"))
-        if text:
-            failures.append(f"{app_id}: {text}")
-    raise errors.WaitTimeout(f"timed out after {timeout:g}s waiting for deployment {deployment_id} "
-                             f"(step {(dep or {}).get('currentStep', '?')}/{(dep or {}).get('totalSteps', '?')} "
-                             f"{current_actions(dep or {})})" + (f"; {'; '.join(failures)}" if failures else ""),
-                             "raise --timeout, or cancel it with `avictl deployment cancel`")
+        if (app or {}).get("lastTaskFailure"):
+            failures.append((app_id, app["lastTaskFailure"]))
+    raise DeploymentWaitTimeout(timeout, deployment_id, dep, failures)

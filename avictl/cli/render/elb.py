@@ -82,23 +82,22 @@ def plan_data(plan: Any) -> dict[str, Any]:
                   "target_group": plan.target_group_after},
         "security_group": {"missing": [{**r.to_dict(), "rule": rule_text(r)} for r in plan.missing_rules],
                            "fix": plan.fix_security_group, "note": next(
-                               (notice_text(n, plan)[1] for n in plan.notices
+                               (notice_text(n)[1] for n in plan.notices
                                 if n.kind in ("no_security_group", "no_instances")), None)},
-        "warnings": [notice_text(n, plan)[1] for n in plan.notices if notice_text(n, plan)[0] == "warning"],
+        "warnings": [notice_text(n)[1] for n in plan.notices if notice_text(n)[0] == "warning"],
     }
 
 
-def notice_text(notice: Any, plan: Any) -> tuple[str, str]:
+def notice_text(notice: Any) -> tuple[str, str]:
     """("warning" | "note", text) for one of a plan's notices."""
     s = notice.subject
     if notice.kind == "missing_rule":
         return "warning", (f"the instances' security group does not admit the load balancer on port "
                            f"{s['rule']['port']}: missing rule {rule_text(s['rule'])}"
-                           + (" (will be added)" if plan.fix_security_group else
-                              " (add it with --fix-security-group)"))
+                           + (" (will be added)" if s.get("fix") else " (add it with --fix-security-group)"))
     if notice.kind == "no_security_group":
-        return "note", (f"{plan.name} has no security group: make sure the targets admit the clients on "
-                        f"port {plan.instance_port}")
+        return "note", (f"{s['load_balancer']} has no security group: make sure the targets admit the clients on "
+                        f"port {s['port']}")
     if notice.kind == "no_instances":
         return "note", "no registered instances to check"
     if notice.kind == "empty_target_group":

@@ -19,7 +19,7 @@ def check_security_groups(aws: AwsClient, plan: Plan) -> None:
         src_name = lb["source_security_group"].get("GroupName")
         src_owner = lb["source_security_group"].get("OwnerAlias")
     if not sources and not src_name:
-        plan.notices.append(Notice("no_security_group", {"port": plan.instance_port}))
+        plan.notices.append(Notice("no_security_group", {"load_balancer": plan.name, "port": plan.instance_port}))
         return
     ids = sorted({i["id"] for i in lb.get("instances", []) if str(i.get("id", "")).startswith("i-")})
     if not ids:
@@ -66,7 +66,8 @@ def check_security_groups(aws: AwsClient, plan: Plan) -> None:
         rule.instances.append(inst["InstanceId"])
         missing[target] = rule
     plan.missing_rules = list(missing.values())
-    plan.notices += [Notice("missing_rule", {"rule": r.to_dict()}) for r in plan.missing_rules]
+    plan.notices += [Notice("missing_rule", {"rule": r.to_dict(), "fix": plan.fix_security_group})
+                     for r in plan.missing_rules]
 
 
 def _covers(cidr: str, vpc_cidrs: list[str]) -> bool:
