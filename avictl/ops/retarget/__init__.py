@@ -17,14 +17,14 @@ failures are avictl errors; every AWS call is a function of avictl/aws/. The CLI
 from __future__ import annotations
 
 from .apply import DELAY_ENV, FAULT_ENV, RollbackFailed, apply_plan
-from .model import (CREATED_BY, ELB_HEALTH_CHECK_PROTOCOLS, HEALTH_LIMITS, Call, Event, Notice, OnEvent, Plan,
+from .model import (CREATED_BY, HEALTH_LIMITS, Call, Event, Notice, OnEvent, Plan,
                     SettingError, SgRule, Step, validate_health_path, validate_health_protocol,
                     validate_health_values, validate_port)
 from .plan import NoSuchListener, plan_retarget
 from .wait import wait_healthy
 
 __all__ = [
-    "CREATED_BY", "DELAY_ENV", "ELB_HEALTH_CHECK_PROTOCOLS", "FAULT_ENV", "HEALTH_LIMITS", "Call", "Event",
+    "CREATED_BY", "DELAY_ENV", "FAULT_ENV", "HEALTH_LIMITS", "Call", "Event",
     "NoSuchListener", "Notice", "OnEvent", "Plan", "RollbackFailed", "SettingError", "SgRule", "Step",
     "apply_plan", "plan_retarget", "validate_health_path", "validate_health_protocol", "validate_health_values",
     "validate_port", "wait_healthy",

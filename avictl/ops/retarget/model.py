@@ -9,13 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...errors import UsageError
+from ...errors import InvalidValue, UsageError
+from ..health_check import health_check_protocol
 
 HEALTH_LIMITS = {"interval": (5, 300), "timeout": (2, 60), "healthy_threshold": (2, 10),
                  "unhealthy_threshold": (2, 10)}
-# Protocols of a load balancer's health check (classic: Target "PROTO:PORT[/PATH]"; ELBv2
-# HealthCheckProtocol takes HTTP, HTTPS, TCP) — not Marathon's health-check protocols.
-ELB_HEALTH_CHECK_PROTOCOLS = ("HTTP", "HTTPS", "TCP", "SSL")
 # avictl tags what it creates (target groups) and describes the rules it adds, so a later
 # retarget can remove them once nothing uses them.
 CREATED_BY = "avictl elb retarget"
@@ -195,10 +193,10 @@ def validate_health_values(values: dict[str, Any]) -> None:
 def validate_health_protocol(protocol: str | None) -> str | None:
     if protocol is None:
         return None
-    if protocol.upper() not in ELB_HEALTH_CHECK_PROTOCOLS:
-        raise SettingError(f"health check protocol must be one of {', '.join(ELB_HEALTH_CHECK_PROTOCOLS)}, "
-                           f"not {protocol}", "health_protocol")
-    return protocol.upper()
+    try:
+        return health_check_protocol(protocol)
+    except InvalidValue as exc:
+        raise SettingError(exc.message, "health_protocol") from None
 
 
 def validate_health_path(path: str | None) -> str | None:
