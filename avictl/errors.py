@@ -48,10 +48,6 @@ class InvalidValue(UsageError):
         self.subject = subject
         self.problem = problem
 
-    def for_flag(self, flag: str) -> UsageError:
-        """The same error, worded for the flag the value came from (`--health-protocol must be ...`)."""
-        return UsageError(f"{flag} {self.problem}", self.hint)
-
 
 class ConfigError(UsageError):
     """The config file cannot be read or holds a bad value."""

@@ -51,7 +51,7 @@ def test_relogin_once_and_replay(avi_lab, avi_ca_bundle, status):
     client = make_client(avi_lab, avi_ca_bundle)
     client.login()
     avi_lab.add_fault(count=1, path="^/api/pool$", status=status)
-    assert client.request("GET", "/api/pool")["count"] == 0
+    assert client.request("GET", "/api/pool").value["count"] == 0
     assert logins(avi_lab) == 2
 
 
@@ -61,7 +61,7 @@ def test_relogin_after_forced_expiry_for_a_write(avi_lab, avi_ca_bundle):
     client = make_client(avi_lab, avi_ca_bundle)
     client.login()
     httpx.post(f"{avi_lab.url}/_lab/expire", verify=avi_ca_bundle)
-    assert client.request("POST", "/api/pool", json_body={"name": "after-expiry"})["name"] == "after-expiry"
+    assert client.request("POST", "/api/pool", json_body={"name": "after-expiry"}).value["name"] == "after-expiry"
     assert logins(avi_lab) == 2
 
 

@@ -54,7 +54,7 @@ def test_non_json_data_does_not_break_the_stream():
 
 def _post(client, app_id="web", **extra):
     defn = {"id": app_id, "cmd": "sleep 100", "instances": 2, **extra}
-    return client.post_app(defn)
+    return client.post_app(defn).value
 
 
 def _finish_times(lab):

@@ -18,10 +18,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from .. import errors
-from ..paging import Paged
 from ..http import HttpOptions
+from ..paging import Paged
+from ..results import Result
 from . import mesos
 from .session import Session, cache_file_for
+from .summary import normalize_state, service_port, summarize_cloud, summarize_pool
 from .vip import addresses_of_vips, inline_addresses, ref_name, ref_uuid
 
 PAGE_SIZE = 200
@@ -30,8 +32,6 @@ VS_FIELDS = ("name,uuid,services,vip,ip_address,ip6_address,vsvip_ref,pool_ref,p
              "cloud_type,tenant_ref,enabled,east_west_placement,runtime")
 CONCURRENCY = 16  # pages in flight; with 20 ms per request, 50 pages take ~4 rounds
 UUID_CHUNK = 100  # uuids per bulk read, keeping the URL well under 8 KiB
-STATES = {"up": "OPER_UP", "down": "OPER_DOWN", "disabled": "OPER_DISABLED", "initializing": "OPER_INITIALIZING",
-          "unavailable": "OPER_UNAVAILABLE", "partitioned": "OPER_PARTITIONED", "inactive": "OPER_INACTIVE"}
 
 
 class AviClient:
@@ -41,7 +41,6 @@ class AviClient:
         self.session = session
         self.page_size = page_size
         self.concurrency = max(1, concurrency)
-        self.known_apps: dict[str, str] | None = None  # VS name → Marathon app id, when Marathon is known
         self._vsvip_index: dict[str, list[str]] | None = None  # only for controllers without bulk uuid= reads
         self._index_lock = threading.Lock()
         self._side: ThreadPoolExecutor | None = None
@@ -102,26 +101,29 @@ class AviClient:
         self.session.close()
 
     def request(self, method: str, path: str, *, params: Any = None, json_body: Any = None,
-                content: bytes | None = None, tenant: str | None = None) -> Any:
-        """A raw authenticated call (`avictl api`): path relative to the controller (`/api/...`)."""
+                content: bytes | None = None, tenant: str | None = None) -> Result[Any]:
+        """A raw authenticated call (`avictl api`): path relative to the controller (`/api/...`).
+
+        The reply's JSON, with a warning when a create's answer was lost but the object exists.
+        """
         if not path.startswith("/"):
             path = "/" + path
         if not (path.startswith("/api/") or path in ("/api", "/logout", "/login")):
             path = "/api" + path
         if path == "/login":
-            return self.login()
+            return Result(self.login())
         try:
-            return self.session.request(method, path, params=params, json_body=json_body, content=content,
-                                        tenant=tenant)
+            return Result(self.session.request(method, path, params=params, json_body=json_body, content=content,
+                                               tenant=tenant))
         except errors.AmbiguousRequest as exc:
             return self._after_lost_post(method, path, json_body, tenant, exc)
 
     def _after_lost_post(self, method: str, path: str, body: Any, tenant: str | None,
-                         exc: errors.AmbiguousRequest) -> dict[str, Any]:
+                         exc: errors.AmbiguousRequest) -> Result[Any]:
         """A create whose answer was lost: find the object by its name instead of sending it again.
 
-        Returns the object with `_warning` set when it exists now; otherwise raises, saying
-        whether the POST was lost or cannot be checked (no name to look for).
+        Returns the object with a warning when it exists now; otherwise raises, saying whether
+        the POST was lost or cannot be checked (no name to look for).
         """
         name = body.get("name") if isinstance(body, dict) else None
         collection = re.fullmatch(r"/api/([a-z0-9-]+)/?", path)
@@ -132,10 +134,8 @@ class AviClient:
         if not results:
             raise errors.AmbiguousRequest(f"{exc.message}; {collection.group(1)} {name!r} does not exist now, "
                                           "so the POST was lost", "it is safe to run the command again") from None
-        obj = dict(results[0])
-        obj["_warning"] = (f"the connection was lost after sending; {collection.group(1)} {name!r} exists now, "
-                           "so the POST arrived")
-        return obj
+        return Result(dict(results[0]), [f"the connection was lost after sending; {collection.group(1)} {name!r} "
+                                         "exists now, so the POST arrived"])
 
     # -- paging -----------------------------------------------------------------------------
 
@@ -202,9 +202,12 @@ class AviClient:
     # -- virtual services -------------------------------------------------------------------
 
     def list_virtualservices(self, *, name: str | None = None, cloud: str | None = None,
-                             state: str | None = None, tenant: str | None = None,
-                             all_tenants: bool = False) -> Paged:
-        """Summaries of the virtual services (see `summarize_vs`), streamed page by page."""
+                             state: str | None = None, tenant: str | None = None, all_tenants: bool = False,
+                             known_apps: dict[str, str] | None = None) -> Paged:
+        """Summaries of the virtual services (see `summarize_vs`), streamed page by page.
+
+        `known_apps` (VS name → Marathon app id, from `mesos.app_index`) makes the `app` field exact.
+        """
         params: dict[str, Any] = {"include_name": "true", "join_subresources": "runtime", "fields": VS_FIELDS}
         glob = name
         if name:
@@ -226,7 +229,7 @@ class AviClient:
                 self._runtime_from_inventory(results, params, page, tenant_header)
             out = []
             for vs in results:
-                item = self.summarize_vs(vs, vips)
+                item = self.summarize_vs(vs, vips, known_apps)
                 if glob and not fnmatch.fnmatchcase(item["name"], glob):
                     continue
                 if wanted_state and item["state"] != wanted_state:
@@ -294,7 +297,8 @@ class AviClient:
                     "vsvip", {"fields": "vip,name"}, tenant=tenant)}
         return self._vsvip_index
 
-    def summarize_vs(self, vs: dict[str, Any], vsvips: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    def summarize_vs(self, vs: dict[str, Any], vsvips: dict[str, list[str]] | None = None,
+                     known_apps: dict[str, str] | None = None) -> dict[str, Any]:
         """The plain object `vs list` prints: name, VIPs, services, state, pool, app, cloud."""
         vips = inline_addresses(vs)
         if vips is None:
@@ -310,7 +314,7 @@ class AviClient:
             "state": self.vs_oper_state(vs),
             "enabled": vs.get("enabled", True),
             "pool": ref_name(pool_ref) or ref_uuid(pool_ref),
-            "app": mesos.app_id_for_vs(vs, self.known_apps),
+            "app": mesos.app_id_for_vs(vs, known_apps),
             "cloud": ref_name(vs.get("cloud_ref")) or ref_uuid(vs.get("cloud_ref")),
             "tenant": ref_name(vs.get("tenant_ref")) or ref_uuid(vs.get("tenant_ref")),
             "east_west": bool(vs.get("east_west_placement")),
@@ -353,11 +357,12 @@ class AviClient:
                                   "list them with `avictl vs list` (wrong tenant? try --all-tenants)")
         return vs
 
-    def describe_virtualservice(self, name_or_uuid: str, *, tenant: str | None = None) -> dict[str, Any]:
+    def describe_virtualservice(self, name_or_uuid: str, *, tenant: str | None = None,
+                                known_apps: dict[str, str] | None = None) -> dict[str, Any]:
         """`vs show`: the summary plus services, VIP details and pool members with health."""
         vs = self.get_virtualservice(name_or_uuid, tenant=tenant)
         vips = self._vips_for([vs], tenant)
-        item = self.summarize_vs(vs, vips)
+        item = self.summarize_vs(vs, vips, known_apps)
         pool_uuid = ref_uuid(vs.get("pool_ref"))
         members: list[dict[str, Any]] = []
         if pool_uuid and pool_uuid.startswith("pool-"):
@@ -378,8 +383,7 @@ class AviClient:
         vs = self._vs_for_app_raw(app_id, tenant)
         if vs is None:
             return None
-        self.known_apps = {**(self.known_apps or {}), vs.get("name", ""): mesos.loose_app_path(app_id)}
-        return self.summarize_vs(vs, self._vips_for([vs], tenant))
+        return self.summarize_vs(vs, self._vips_for([vs], tenant), {vs.get("name", ""): mesos.loose_app_path(app_id)})
 
     def _no_vs_for_app(self, app_id: str) -> errors.NotFound:
         name = mesos.vs_name_for_app(app_id)
@@ -472,56 +476,3 @@ def _path_of(url: str) -> str:
 
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def normalize_state(state: str) -> str:
-    s = state.strip()
-    if s.upper().startswith("OPER_"):
-        return s.upper()
-    if s.lower() in STATES:
-        return STATES[s.lower()]
-    raise errors.UsageError(f"unknown state {state!r}", "use one of: " + ", ".join(STATES))
-
-
-def service_port(summary: dict[str, Any], ssl: bool = False) -> int | None:
-    for svc in summary.get("services") or []:
-        if bool(svc.get("enable_ssl")) == ssl and svc.get("port"):
-            return int(svc["port"])
-    return None
-
-
-def summarize_pool(pool: dict[str, Any]) -> dict[str, Any]:
-    servers = pool.get("servers") or []
-    return {
-        "name": pool.get("name"),
-        "uuid": pool.get("uuid"),
-        "servers": [f"{(s.get('ip') or {}).get('addr')}:{s.get('port') or pool.get('default_server_port')}"
-                    for s in servers],
-        "enabled": pool.get("enabled", True),
-        "cloud": ref_name(pool.get("cloud_ref")) or ref_uuid(pool.get("cloud_ref")),
-        "tenant": ref_name(pool.get("tenant_ref")) or ref_uuid(pool.get("tenant_ref")),
-        "lb_algorithm": pool.get("lb_algorithm"),
-    }
-
-
-def summarize_cloud(cloud: dict[str, Any]) -> dict[str, Any]:
-    mesos_cfg = cloud.get("mesos_configuration") or {}
-    marathons = []
-    for m in mesos_cfg.get("marathon_configurations") or []:
-        marathons.append({"url": m.get("marathon_url"),
-                          "public_port_range": _range(m.get("public_port_range")),
-                          "private_port_range": _range(m.get("private_port_range")),
-                          "tenant": m.get("tenant")})
-    return {
-        "name": cloud.get("name"),
-        "uuid": cloud.get("uuid"),
-        "type": cloud.get("vtype"),
-        "marathon": marathons,
-        "use_bridge_ip_as_vip": mesos_cfg.get("use_bridge_ip_as_vip") if mesos_cfg else None,
-    }
-
-
-def _range(r: dict[str, Any] | None) -> str | None:
-    if not r:
-        return None
-    return f"{r.get('start')}-{r.get('end')}"

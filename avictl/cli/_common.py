@@ -132,11 +132,11 @@ class State:
     # -- HTTP and clients -------------------------------------------------------------------
 
     def http_options(self, system: str) -> HttpOptions:
-        """Transport options for "avi" or "marathon": timeout, TLS, logging with redaction."""
+        """Transport options for "avi", "marathon" or another URL (the deploy probe): timeout, TLS, logging."""
         from ..http import HttpOptions
 
         s = self.settings
-        ca = self.opts.ca_bundle or (s.ca_bundle if system == "avi" else s.marathon_ca_bundle)
+        ca = self.opts.ca_bundle or {"avi": s.ca_bundle, "marathon": s.marathon_ca_bundle}.get(system)
         insecure = bool(self.opts.insecure or s.insecure)
         if insecure and not self._insecure_warned:
             self._insecure_warned = True

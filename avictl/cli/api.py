@@ -51,8 +51,8 @@ def api(
                 from None
     parts = urlsplit(path)
     params = parse_qsl(parts.query, keep_blank_values=True) or None
-    result = st.avi().request(verb, parts.path, params=params, json_body=body, tenant=tenant or None)
-    if isinstance(result, dict) and "_warning" in result:
-        st.warn(result.pop("_warning"))
-    if result is not None:
-        st.out.json(result)
+    reply = st.avi().request(verb, parts.path, params=params, json_body=body, tenant=tenant or None)
+    for warning in reply.warnings:
+        st.warn(warning)
+    if reply.value is not None:
+        st.out.json(reply.value)

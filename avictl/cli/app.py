@@ -9,6 +9,7 @@ import typer
 from .. import errors
 from ._common import check_wait_timeout, read_input, state
 from ._options import APP_ARG, WAIT_TIMEOUT, YES
+from .render.marathon import force_words
 
 group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
                     help="Marathon apps: list, show, post, apply, scale, restart, delete, tasks, ports, wait.\n\nExamples:\n\n\b\n  avictl app post examples/Docker.json\n  avictl app list\n  avictl app ports /webapp1")
@@ -147,25 +148,11 @@ def app_show(app_id: str = APP_ARG) -> None:
       avictl app show /webapp1
       avictl app show webapp1 -o json
     """
-    app = _client().get_app(app_id)
+    from ..marathon.appdef import AppId
+
+    app = _client().get_app(AppId(app_id))
     app.pop("tasks", None)
     state().out.show(app, _app_summary(app))
-
-
-def _warn_new_network_form(client: Any, defn: dict[str, Any]) -> None:
-    """Marathon < 1.5 silently ignores `networks` and `container.portMappings`: say so before it bites."""
-    if not (defn.get("networks") or (defn.get("container") or {}).get("portMappings")):
-        return
-    try:
-        version = str(client.info().get("version") or "")
-    except errors.AvictlError:
-        return
-    import re
-
-    nums = tuple(int(x) for x in re.findall(r"\d+", version)[:2])
-    if nums and nums < (1, 5):
-        state().warn(f"Marathon {version} ignores `networks` and `container.portMappings` (the 1.5 form); "
-                     "use container.docker.network and container.docker.portMappings")
 
 
 @group.command("post")
@@ -197,14 +184,14 @@ def app_post(
         st.info(f"dry run: would POST /v2/apps for {defn['id']} (nothing sent)")
         st.out.json(defn)
         return
+    from ..ops.apps import create_app
+
     client = _client()
-    _warn_new_network_form(client, defn)
-    reply = client.post_app(defn)
-    warning = reply.pop("_warning", None)
-    if warning:
+    created = create_app(client, defn)
+    for warning in created.warnings:
         st.warn(warning)
-    app_id = reply.get("id") or defn["id"]
-    st.info(f"created app {app_id}" + (f" (deployment {reply['deploymentId']})" if reply.get("deploymentId") else ""))
+    app_id = created.app_id
+    st.info(f"created app {app_id}" + (f" (deployment {created.deployment_id})" if created.deployment_id else ""))
     app = _wait(client, app_id, timeout) if wait else client.get_app(app_id)
     app.pop("tasks", None)
     st.out.show(app, _app_summary(app))
@@ -231,42 +218,32 @@ def app_apply(
       avictl app apply Docker.json --set instances=4 --dry-run
       avictl app apply Docker.json --force --no-wait
     """
-    from ..marathon.appdef import diff_app, normalize_app_id
+    from ..ops.apps import CREATE, apply_app, plan_app
 
     check_wait_timeout(timeout)
     defn = _load(file, overrides)
     st = state()
     client = _client()
-    app_id = normalize_app_id(defn["id"])
-    current = client.find_app(app_id)
-    changes = [] if current is None else diff_app(defn, current)
-    result: dict[str, Any] = {"id": app_id, "changes": changes}
-    if current is None:
-        result["action"] = "create"
-    elif not changes:
-        result["action"] = "unchanged"
-    else:
-        result["action"] = "update"
-    if dry_run or result["action"] == "unchanged":
-        if result["action"] == "unchanged":
+    plan = plan_app(client, defn)
+    app_id = plan.app_id
+    result: dict[str, Any] = {"id": str(app_id), "changes": plan.changes, "action": plan.action}
+    if dry_run or not plan.changes_app:
+        if not plan.changes_app:
             st.info(f"app {app_id}: no change")
         elif dry_run:
-            st.info(f"dry run: would {result['action']} app {app_id} (nothing sent)")
+            st.info(f"dry run: would {plan.action} app {app_id} (nothing sent)")
         _print_apply(result)
         return
-    _warn_new_network_form(client, defn)
-    if current is None:
-        reply = client.post_app(defn)
-        warning = reply.pop("_warning", None)
-        if warning:
-            st.warn(warning)
-        result["deploymentId"] = reply.get("deploymentId")
+    with force_words():
+        applied = apply_app(client, plan, force=force)
+    for warning in applied.warnings:
+        st.warn(warning)
+    result["deploymentId"] = applied.deployment_id
+    if plan.action == CREATE:
         st.info(f"created app {app_id}")
     else:
-        reply = client.put_app(app_id, defn, force=force)
-        result["deploymentId"] = reply.get("deploymentId")
-        st.info(f"updated app {app_id}: {len(changes)} field(s) changed" +
-                (f" (deployment {reply['deploymentId']})" if reply.get("deploymentId") else ""))
+        st.info(f"updated app {app_id}: {len(plan.changes)} field(s) changed" +
+                (f" (deployment {applied.deployment_id})" if applied.deployment_id else ""))
     if wait:
         _wait(client, app_id, timeout)
     _print_apply(result)
@@ -305,26 +282,27 @@ def app_scale(
       avictl app scale /webapp1 3
       avictl app scale /webapp1 0 --wait      # suspend
     """
-    from ..marathon.appdef import MAX_INSTANCES, normalize_app_id
+    from ..marathon.appdef import MAX_INSTANCES, AppId
 
     if not 0 <= instances <= MAX_INSTANCES:
         raise errors.UsageError(f"N must be from 0 to {MAX_INSTANCES}, not {instances}")
     check_wait_timeout(timeout)
-    app_id = normalize_app_id(app_id)
+    app_id = AppId(app_id)
     client = _client()
     st = state()
     current = client.get_app(app_id)  # exit 3 for an unknown app: a PUT would try to create it
     if current.get("instances") == instances and not current.get("deployments"):
         st.info(f"{app_id} already runs {instances} instance(s); no change")
-        st.out.show({"id": app_id, "instances": instances, "deploymentId": None},
+        st.out.show({"id": str(app_id), "instances": instances, "deploymentId": None},
                     [("ID", "id"), ("INSTANCES", "instances"), ("DEPLOYMENT", "deploymentId")])
         return
-    reply = client.scale_app(app_id, instances, force=force)
+    with force_words():
+        reply = client.scale_app(app_id, instances, force=force)
     st.info(f"scaling {app_id} to {instances}" + (f" (deployment {reply.get('deploymentId')})"
                                                    if reply.get("deploymentId") else ""))
     if wait:
         _wait(client, app_id, timeout)
-    st.out.show({"id": app_id, "instances": instances, "deploymentId": reply.get("deploymentId")},
+    st.out.show({"id": str(app_id), "instances": instances, "deploymentId": reply.get("deploymentId")},
                 [("ID", "id"), ("INSTANCES", "instances"), ("DEPLOYMENT", "deploymentId")])
 
 
@@ -343,17 +321,18 @@ def app_restart(
       avictl app restart /webapp1
       avictl app restart /webapp1 --wait --timeout 120
     """
-    from ..marathon.appdef import normalize_app_id
+    from ..marathon.appdef import AppId
 
     check_wait_timeout(timeout)
-    app_id = normalize_app_id(app_id)
+    app_id = AppId(app_id)
     client = _client()
-    reply = client.restart_app(app_id, force=force)
+    with force_words():
+        reply = client.restart_app(app_id, force=force)
     st = state()
     st.info(f"restarting {app_id} (deployment {reply.get('deploymentId')})")
     if wait:
         _wait(client, app_id, timeout)
-    st.out.show({"id": app_id, "deploymentId": reply.get("deploymentId")},
+    st.out.show({"id": str(app_id), "deploymentId": reply.get("deploymentId")},
                 [("ID", "id"), ("DEPLOYMENT", "deploymentId")])
 
 
@@ -371,16 +350,17 @@ def app_delete(
       avictl app delete /webapp1
       avictl app delete /webapp1 --yes
     """
-    from ..marathon.appdef import normalize_app_id
+    from ..marathon.appdef import AppId
 
-    app_id = normalize_app_id(app_id)
+    app_id = AppId(app_id)
     client = _client()
     client.get_app(app_id)  # exit 3 before asking about an app that is not there
     st = state()
     st.confirm(f"Delete app {app_id} and kill its tasks?", yes)
-    reply = client.delete_app(app_id, force=force)
+    with force_words():
+        reply = client.delete_app(app_id, force=force)
     st.info(f"deleted app {app_id}")
-    st.out.show({"id": app_id, "deploymentId": reply.get("deploymentId")},
+    st.out.show({"id": str(app_id), "deploymentId": reply.get("deploymentId")},
                 [("ID", "id"), ("DEPLOYMENT", "deploymentId")])
 
 
@@ -402,7 +382,9 @@ def app_tasks(app_id: str = APP_ARG) -> None:
             return "-"
         return "healthy" if all(r.get("alive") for r in results) else "unhealthy"
 
-    tasks = _client().tasks(app_id)
+    from ..marathon.appdef import AppId
+
+    tasks = _client().tasks(AppId(app_id))
     columns = [
         Column("ID", "id"),
         Column("HOST", "host"),
@@ -427,35 +409,21 @@ def app_ports(app_id: str = APP_ARG) -> None:
       avictl app ports /webapp1
       avictl app ports /webapp1 -o json
     """
-    from ..marathon.appdef import container_ports
+    from ..marathon.appdef import AppId
+    from ..ops.ports import app_ports as join_ports
     from ..output import Column
 
     st = state()
-    client = _client()
-    app = client.get_app(app_id)
-    tasks = app.get("tasks")
-    if tasks is None:
-        tasks = client.tasks(app_id)
-    rows = []
-    for i, port in enumerate(container_ports(app)):
-        hosts = [f"{t.get('host')}:{(t.get('ports') or [])[i]}" for t in tasks if len(t.get("ports") or []) > i]
-        rows.append({"index": i, "name": port.get("name"), "containerPort": port["containerPort"],
-                     "protocol": port.get("protocol") or "tcp", "servicePort": port["servicePort"],
-                     "hostPorts": hosts})
+    app_id = AppId(app_id)
+    joined = join_ports(st.marathon(), app_id, avi=st.avi() if st.has_controller else None)
+    for warning in joined.warnings:
+        st.warn(warning)
     columns = [Column("INDEX", "index", wide=True), Column("NAME", "name", wide=True),
                Column("CONTAINER PORT", "containerPort"), Column("PROTOCOL", "protocol"),
                Column("SERVICE PORT", "servicePort"), Column("HOST PORTS", "hostPorts")]
-    if st.has_controller:
-        vs_port: Any = "-"
-        try:
-            vs_port = st.avi().vs_port_for_app(app.get("id") or app_id)
-        except Exception as exc:  # the Marathon part is still worth showing
-            st.warn(f"Avi virtual service port unavailable: {getattr(exc, 'message', exc)}")
-        matched = any(r["servicePort"] == vs_port for r in rows)
-        for r in rows:
-            r["aviVsPort"] = vs_port if (r["servicePort"] == vs_port or (not matched and r["index"] == 0)) else None
+    if joined.with_avi:
         columns.append(Column("AVI VS PORT", "aviVsPort"))
-    st.out.list(rows, columns, name=lambda r: r["servicePort"])
+    st.out.list(joined.rows, columns, name=lambda r: r["servicePort"])
 
 
 @group.command("wait")
@@ -471,15 +439,15 @@ def app_wait(app_id: str = APP_ARG, timeout: float = WAIT_TIMEOUT) -> None:
       avictl app wait /webapp1
       avictl app wait /webapp1 --timeout 120 && avictl app ports /webapp1
     """
-    from ..marathon.appdef import normalize_app_id
+    from ..marathon.appdef import AppId
     from ..ops.wait import app_progress
 
     check_wait_timeout(timeout)
-    app_id = normalize_app_id(app_id)
+    app_id = AppId(app_id)
     app = _wait(_client(), app_id, timeout)
     app.pop("tasks", None)
     p = app_progress(app)
-    state().out.show({"id": app_id, "instances": p.instances, "running": p.running, "healthy": p.healthy,
+    state().out.show({"id": str(app_id), "instances": p.instances, "running": p.running, "healthy": p.healthy,
                       "status": "deployed"},
                      [("ID", "id"), ("INSTANCES", "instances"), ("RUNNING", "running"), ("HEALTHY", "healthy"),
                       ("STATUS", "status")])

@@ -49,7 +49,7 @@ def deploy(
       avictl deploy Docker.json --dry-run
     """
     from ..marathon import appdef
-    from ..ops.deploy import DeployOptions, STEPS
+    from ..ops.deploy import STEPS, DeployOptions
     from ..ops.deploy import deploy as run_deploy
     from ..ops import retarget
     from .progress import StepProgress
@@ -59,7 +59,7 @@ def deploy(
     st = state()
     lport = parse_port(listener_port, "--listener-port")
     with render.flag_words(DEPLOY_FLAGS):
-        retarget.validate_health_protocol(health_protocol)
+        protocol = retarget.validate_health_protocol(health_protocol)
     data, source = read_input(file)
     definition = appdef.load_app_definition(data, source)
     if overrides:
@@ -90,10 +90,10 @@ def deploy(
 
     progress = _Reporter(StepProgress(st.stderr, len(STEPS), live=st.progress_enabled, color=not st.opts.no_color))
     opts = DeployOptions(definition=definition, source=source, elb=elb, listener_port=lport,
-                         health_path=health_path, health_protocol=health_protocol.upper(),
+                         health_path=health_path, health_protocol=protocol,
                          fix_security_group=fix_security_group, check_url=check_url, timeout=timeout,
                          vs_timeout=min(timeout, 300), health_timeout=min(timeout, 300), dry_run=dry_run,
-                         confirm_app=confirm_app, confirm=confirm)
+                         confirm_app=confirm_app, confirm=confirm, http=st.http_options("probe"))
     try:
         avi = st.avi() if st.has_controller else None
         with render.flag_words(DEPLOY_FLAGS), wait_words():

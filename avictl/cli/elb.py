@@ -236,14 +236,17 @@ def _print_plan(plan: Any) -> None:
 
 def _port_for_app(app: str) -> int:
     """The app's Avi virtual service port, or its Marathon service port when no controller is configured."""
+    from ..marathon.appdef import AppId
+    from ..ops.ports import MARATHON, NoPortSource, app_port
+
     st = state()
-    if st.has_controller:
-        return int(st.avi().vs_port_for_app(app))
-    if st.has_marathon:
-        ports = st.marathon().service_ports(app)
-        if not ports:
-            raise errors.NotFound(f"app {app} has no service port")
-        st.info(f"no Avi controller configured: using the Marathon service port {ports[0]} of {app}")
-        return int(ports[0])
-    raise errors.UsageError(f"cannot find the port of {app}: no Avi controller and no Marathon configured",
-                            "set AVI_CONTROLLER or MARATHON_URL (or the profile), or pass --port")
+    app_id = AppId(app)
+    try:
+        found = app_port(app_id, avi=st.avi() if st.has_controller else None,
+                         marathon=st.marathon() if st.has_marathon else None)
+    except NoPortSource as exc:
+        exc.hint = f"{exc.hint}, or pass --port"
+        raise
+    if found.source == MARATHON:
+        st.info(f"no Avi controller configured: using the Marathon service port {found.port} of {app_id}")
+    return found.port

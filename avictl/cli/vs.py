@@ -56,18 +56,15 @@ def _vs_columns() -> list[Any]:
     ]
 
 
-def _known_apps(client: Any) -> None:
+def _known_apps() -> dict[str, str] | None:
     """Exact APP names from Marathon's app list when Marathon is configured (else a name guess)."""
-    st = state()
-    if not st.has_marathon:
-        return
-    try:
-        from ..avi import mesos
+    from ..ops.app_index import known_apps
 
-        apps = st.marathon().list_apps()
-        client.known_apps = mesos.app_index([a.get("id", "") for a in apps if isinstance(a, dict)])
-    except (errors.AvictlError, ImportError, AttributeError) as exc:
-        st.warn(f"cannot read Marathon's apps for the APP column: {getattr(exc, 'message', exc)}")
+    st = state()
+    found = known_apps(st.marathon() if st.has_marathon else None)
+    for warning in found.warnings:
+        st.warn(warning)
+    return found.value
 
 
 # -- vs -------------------------------------------------------------------------------------
@@ -92,7 +89,7 @@ def vs_list(
       avictl vs list --name 'web*' --state down
       avictl vs list --cloud Default-Cloud --all-tenants -o jsonl
     """
-    from ..avi.client import normalize_state
+    from ..avi.summary import normalize_state
 
     st = state()
     if oper_state:
@@ -100,9 +97,8 @@ def vs_list(
     if tenant and all_tenants:
         raise errors.UsageError("--tenant and --all-tenants exclude each other")
     client = st.avi()
-    _known_apps(client)
     items = client.list_virtualservices(name=name, cloud=cloud, state=oper_state, tenant=tenant or None,
-                                        all_tenants=all_tenants)
+                                        all_tenants=all_tenants, known_apps=_known_apps())
     if not (name or cloud or oper_state or tenant or all_tenants):
         from ..names_cache import tee
 
@@ -125,8 +121,7 @@ def vs_show(
     """
     st = state()
     client = st.avi()
-    _known_apps(client)
-    item = client.describe_virtualservice(name, tenant=tenant or None)
+    item = client.describe_virtualservice(name, tenant=tenant or None, known_apps=_known_apps())
     st.out.show(item, [
         ("Name", "name"),
         ("UUID", "uuid"),

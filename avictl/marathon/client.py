@@ -14,11 +14,21 @@ from urllib.parse import quote
 from .. import errors
 from ..http import HttpOptions, Transport, httpx, json_or_none, short_text  # httpx through avictl.http: see there
 from . import appdef
+from ..results import Result
 from .appdef import AppId
 
 EVENT_TYPES = ("deployment_success", "deployment_failed", "deployment_step_success", "deployment_step_failure",
                "deployment_info", "status_update_event", "health_status_changed_event", "api_post_event",
                "app_terminated_event", "event_stream_attached")
+
+
+class AppLocked(errors.RemoteError):
+    """409: the app is locked by deployments in progress (`deployment_ids`); a forced request overrides it."""
+
+    def __init__(self, message: str, deployment_ids: list[str], *, body: object = None):
+        super().__init__(message, f"deployment {', '.join(deployment_ids)} is in progress: wait for it "
+                         "(`avictl deployment watch`) or cancel it", status=409, body=body)
+        self.deployment_ids = deployment_ids
 
 
 def error_message(response: httpx.Response) -> str:
@@ -105,9 +115,9 @@ class MarathonClient:
         if status == 409:
             body = json_or_none(resp)
             deps = [d.get("id") for d in (body or {}).get("deployments") or [] if isinstance(d, dict)]
-            hint = (f"deployment {', '.join(deps)} is in progress: wait for it (`avictl deployment watch`), "
-                    "cancel it, or pass --force") if deps else None
-            return errors.RemoteError(f"Marathon: {what}: {msg}", hint, status=409, body=body)
+            if deps:
+                return AppLocked(f"Marathon: {what}: {msg}", deps, body=body)
+            return errors.RemoteError(f"Marathon: {what}: {msg}", status=409, body=body)
         return errors.RemoteError(f"Marathon: {what}: HTTP {status}: {msg}", status=status, body=json_or_none(resp))
 
     @staticmethod
@@ -149,11 +159,11 @@ class MarathonClient:
     def service_ports(self, app_id: str) -> list[int]:
         return appdef.service_ports(self.get_app(app_id))
 
-    def post_app(self, definition: dict[str, Any]) -> dict[str, Any]:
+    def post_app(self, definition: dict[str, Any]) -> Result[dict[str, Any]]:
         """Create an app; the reply plus `deploymentId`. 409 → exit 4 with a hint to use `apply`.
 
         After an ambiguous failure (connection lost after sending), the app is looked up: if it
-        now exists, it is returned with `_warning` set; it is never POSTed twice.
+        now exists, it is returned with a warning saying so; it is never POSTed twice.
         """
         norm = AppId(definition["id"])
         try:
@@ -165,8 +175,7 @@ class MarathonClient:
                                               "it is safe to run the command again") from None
             deps = app.get("deployments") or []
             app["deploymentId"] = deps[0]["id"] if deps else None
-            app["_warning"] = f"the connection was lost after sending; app {norm} exists now, so the POST arrived"
-            return app
+            return Result(app, [f"the connection was lost after sending; app {norm} exists now, so the POST arrived"])
         if resp.status_code == 409:
             raise errors.Conflict(f"Marathon: app {norm} already exists ({error_message(resp)})",
                                   "use `avictl app apply` to update it") from None
@@ -175,7 +184,7 @@ class MarathonClient:
         data = json_or_none(resp) or {}
         deps = data.get("deployments") or []
         data["deploymentId"] = resp.headers.get("Marathon-Deployment-Id") or (deps[0].get("id") if deps else None)
-        return data
+        return Result(data)
 
     def put_app(self, app_id: str, definition: dict[str, Any], force: bool = False) -> dict[str, Any]:
         """Update (or create) an app; {"deploymentId", "version", "created"}."""

@@ -69,9 +69,8 @@ def create_app(marathon: Any, definition: dict[str, Any], *, app_id: AppId | Non
     """POST a new app (Conflict, exit 4, when it exists); a lost answer is checked, never sent twice."""
     app_id = app_id or AppId(definition["id"])
     warnings = _network_form_warnings(marathon, definition)
-    reply = dict(marathon.post_app(definition))
-    lost = reply.pop("_warning", None)
-    return AppApplied(app_id, CREATE, reply.get("deploymentId"), reply, warnings + ([lost] if lost else []))
+    posted = marathon.post_app(definition)
+    return AppApplied(app_id, CREATE, posted.value.get("deploymentId"), posted.value, warnings + posted.warnings)
 
 
 def _network_form_warnings(marathon: Any, definition: dict[str, Any]) -> list[str]:

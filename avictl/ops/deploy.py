@@ -93,7 +93,7 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
 
     defn = opts.definition
     app_id = appdef.AppId(defn["id"])
-    result = DeployResult(app_id=app_id, elb=opts.elb, dry_run=opts.dry_run)
+    result = DeployResult(app_id=str(app_id), elb=opts.elb, dry_run=opts.dry_run)
 
     with _step(report, STEPS[0]):
         ports = appdef.container_ports(defn)

@@ -71,3 +71,16 @@ def wait_words(timeout_flag: str = "--timeout") -> Iterator[None]:
                                  f"({step_text(dep)} {current_actions(dep)})"
                                  + (f"; {'; '.join(failures)}" if failures else ""),
                                  f"raise {timeout_flag}, or cancel it with `avictl deployment cancel`") from None
+
+
+@contextmanager
+def force_words() -> Iterator[None]:
+    """For commands with --force: an app locked by a deployment in progress can be overridden with it."""
+    from ...marathon.client import AppLocked
+
+    try:
+        yield
+    except AppLocked as exc:
+        exc.hint = (f"deployment {', '.join(exc.deployment_ids)} is in progress: wait for it "
+                    "(`avictl deployment watch`), cancel it, or pass --force")
+        raise

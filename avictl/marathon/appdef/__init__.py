@@ -25,7 +25,3 @@ __all__ = ["AppId", "KNOWN_KEYS", "MAX_INSTANCES", "READ_ONLY_KEYS", "apply_over
            "check_app_definition", "check_app_id", "container_ports", "diff_app", "load_app_definition",
            "network_mode", "port_mappings", "service_ports"]
 
-
-def normalize_app_id(app_id: str) -> AppId:
-    """Deprecated spelling of `AppId(app_id)`; kept until the command modules use `AppId`."""
-    return AppId(app_id)

@@ -1,0 +1,54 @@
+"""Errors from clients and ops name no flag; the command line adds the flag that changes the outcome."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from avictl import errors
+from avictl.marathon.appdef import AppId
+from avictl.marathon.client import AppLocked, MarathonClient
+from avictl.ops.health_check import health_check_protocol
+from avictl.ops.wait import AppWaitTimeout, wait_for_app
+
+EXAMPLE = str(Path(__file__).resolve().parent.parent.parent / "examples" / "Docker.json")
+APP = {"id": "/locked", "cmd": "sleep 1000", "instances": 1}
+
+
+def test_a_locked_app_hints_force_only_on_the_command_line(cli, marathon15):
+    marathon15.deploy_seconds = 30  # the first deployment stays in progress
+    client = MarathonClient(marathon15.url)
+    client.post_app(APP)
+    with pytest.raises(AppLocked) as info:
+        client.scale_app(AppId("locked"), 2)
+    assert info.value.exit_code == errors.CONFLICT and info.value.deployment_ids
+    assert "--force" not in (info.value.hint or "") and "deployment watch" in info.value.hint
+    r = cli("app", "scale", "/locked", "3", env={"MARATHON_URL": marathon15.url})
+    assert r.exit_code == 4 and "pass --force" in r.stderr, r
+    client.close()
+
+
+def test_a_wait_that_ran_out_hints_timeout_only_on_the_command_line(cli, marathon15):
+    marathon15.deploy_seconds = 30
+    client = MarathonClient(marathon15.url)
+    client.post_app(APP)
+    with pytest.raises(AppWaitTimeout) as info:
+        wait_for_app(client, AppId("locked"), 0.5, use_events=False, poll_interval=0.1)
+    assert info.value.timeout == 0.5 and info.value.exit_code == errors.TIMEOUT
+    assert "--" not in info.value.message + (info.value.hint or "")
+    r = cli("app", "wait", "/locked", "--timeout", "0.5", env={"MARATHON_URL": marathon15.url})
+    assert r.exit_code == 7 and "hint: raise --timeout, or look at `avictl deployment list`" in r.stderr, r
+    client.close()
+
+
+def test_one_health_check_protocol_rule_worded_per_flag(cli):
+    assert health_check_protocol("tcp") == "TCP"
+    with pytest.raises(errors.InvalidValue) as info:
+        health_check_protocol("ICMP")
+    assert info.value.exit_code == errors.USAGE and "--" not in info.value.message
+    for argv in (["deploy", EXAMPLE, "--elb", "x", "--yes"], ["elb", "retarget", "x", "--port", "10001", "--yes"]):
+        r = cli(*argv, "--health-protocol", "ICMP", env={"MARATHON_URL": "http://127.0.0.1:9",
+                                                         "AWS_ENDPOINT_URL": "http://127.0.0.1:9"})
+        assert r.exit_code == 2, r
+        assert "must be one of HTTP, HTTPS, TCP, SSL, not 'ICMP'" in r.stderr and "--health-protocol" in r.stderr, r
