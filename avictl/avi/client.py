@@ -34,6 +34,14 @@ CONCURRENCY = 16  # pages in flight; with 20 ms per request, 50 pages take ~4 ro
 UUID_CHUNK = 100  # uuids per bulk read, keeping the URL well under 8 KiB
 
 
+class NoServicePort(errors.NotFound):
+    """The virtual service has no service port of the kind asked for (`ssl`: an SSL one)."""
+
+    def __init__(self, vs_name: str, ssl: bool):
+        super().__init__(f"virtual service {vs_name!r} has no {'SSL' if ssl else 'non-SSL'} service port")
+        self.vs_name, self.ssl = vs_name, ssl
+
+
 class AviClient:
     """What the `vs`, `pool`, `cloud`, `api`, `login` and `status` commands need from a controller."""
 
@@ -402,9 +410,7 @@ class AviClient:
             summary = self.summarize_vs(self.get_virtualservice(app_or_vs, tenant=tenant), {})
         port = service_port(summary, ssl)
         if port is None:
-            kind = "SSL" if ssl else "non-SSL"
-            raise errors.NotFound(f"virtual service {summary['name']!r} has no {kind} service port",
-                                  "drop --ssl" if ssl else "use --ssl for its SSL service")
+            raise NoServicePort(summary["name"], ssl)
         return port
 
     # -- pools and clouds -------------------------------------------------------------------

@@ -9,7 +9,7 @@ import typer
 from .. import errors
 from ._common import check_wait_timeout, read_input, state
 from ._options import APP_ARG, WAIT_TIMEOUT, YES
-from .render.marathon import force_words
+from .render.marathon import force_words, set_words
 
 group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
                     help="Marathon apps: list, show, post, apply, scale, restart, delete, tasks, ports, wait.\n\nExamples:\n\n\b\n  avictl app post examples/Docker.json\n  avictl app list\n  avictl app ports /webapp1")
@@ -34,7 +34,8 @@ def _load(path: str, overrides: list[str] | None) -> dict[str, Any]:
 
     data, name = read_input(path)
     defn = load_app_definition(data, name)
-    return apply_overrides(defn, overrides or [])
+    with set_words():
+        return apply_overrides(defn, overrides or [], source_name="--set")
 
 
 def _wait(client: Any, app_id: str, timeout: float) -> dict[str, Any]:

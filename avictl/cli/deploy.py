@@ -54,7 +54,7 @@ def deploy(
     from ..ops import retarget
     from .progress import StepProgress
     from .render import elb as render
-    from .render.marathon import wait_words
+    from .render.marathon import set_words, wait_words
 
     st = state()
     lport = parse_port(listener_port, "--listener-port")
@@ -63,7 +63,8 @@ def deploy(
     data, source = read_input(file)
     definition = appdef.load_app_definition(data, source)
     if overrides:
-        definition = appdef.apply_overrides(definition, overrides)
+        with set_words():
+            definition = appdef.apply_overrides(definition, overrides, source_name="--set")
     s = st.settings
     elb = elb or s.elb
     if not elb:

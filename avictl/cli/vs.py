@@ -153,6 +153,12 @@ def vs_port(
       curl http://$ELB/:$(avictl vs port /group/webapp1)
       avictl vs port webapp1 --ssl
     """
+    from ..avi.client import NoServicePort
+
     st = state()
-    port = st.avi().vs_port_for_app(target, ssl=ssl, tenant=tenant or None)
+    try:
+        port = st.avi().vs_port_for_app(target, ssl=ssl, tenant=tenant or None)
+    except NoServicePort as exc:
+        exc.hint = "drop --ssl" if exc.ssl else "use --ssl for its SSL service"
+        raise
     st.out.value(port)

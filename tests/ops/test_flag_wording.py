@@ -5,10 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from plugins.avi_lab import post_marathon_app
 
 from avictl import errors
-from avictl.marathon.appdef import AppId
+from avictl.avi.client import AviClient, NoServicePort
+from avictl.avi.session import Session
+from avictl.http import HttpOptions
+from avictl.marathon.appdef import AppId, apply_overrides, load_app_definition
+from avictl.marathon.appdef.overrides import BadOverride
 from avictl.marathon.client import AppLocked, MarathonClient
+from avictl.ops.ports import app_port
 from avictl.ops.health_check import health_check_protocol
 from avictl.ops.wait import AppWaitTimeout, wait_for_app
 
@@ -52,3 +58,30 @@ def test_one_health_check_protocol_rule_worded_per_flag(cli):
                                                          "AWS_ENDPOINT_URL": "http://127.0.0.1:9"})
         assert r.exit_code == 2, r
         assert "must be one of HTTP, HTTPS, TCP, SSL, not 'ICMP'" in r.stderr and "--health-protocol" in r.stderr, r
+
+
+def test_an_override_is_worded_as_the_set_option_only_on_the_command_line(cli):
+    defn = load_app_definition(Path(EXAMPLE).read_bytes(), "Docker.json")
+    with pytest.raises(BadOverride) as info:
+        apply_overrides(defn, ["instances"])
+    assert info.value.exit_code == errors.USAGE and "--" not in info.value.message + (info.value.hint or "")
+    r = cli("app", "post", EXAMPLE, "--set", "instances", "--dry-run")
+    assert r.exit_code == 2, r
+    assert "avictl: error: --set 'instances': expected KEY=VALUE" in r.stderr
+    assert "hint: e.g. --set instances=3 --set id=/web" in r.stderr
+
+
+def test_a_missing_service_port_names_ssl_only_for_vs_port(cli, avi_lab, avi_env, avi_marathon):
+    app = {"id": "/plain", "instances": 1, "cmd": "sleep 1000",
+           "container": {"type": "DOCKER", "docker": {"image": "nginx", "network": "BRIDGE",
+                                                       "portMappings": [{"containerPort": 80, "hostPort": 0}]}}}
+    post_marathon_app(avi_marathon, app, wait_running=1)
+    r = cli("vs", "port", "/plain", "--ssl", env=avi_env)
+    assert r.exit_code == 3 and "no SSL service port" in r.stderr and "hint: drop --ssl" in r.stderr, r
+    avi = AviClient(Session(avi_lab.url, HttpOptions(ca_bundle=avi_env["AVI_CA_BUNDLE"]),
+                            username=avi_lab.username, password=avi_lab.password))
+    with pytest.raises(NoServicePort) as info:
+        avi.vs_port_for_app(AppId("plain"), ssl=True)
+    assert info.value.hint is None and info.value.ssl
+    assert app_port(AppId("plain"), avi=avi).port > 0  # the non-SSL port is there
+    avi.close()

@@ -84,3 +84,15 @@ def force_words() -> Iterator[None]:
         exc.hint = (f"deployment {', '.join(exc.deployment_ids)} is in progress: wait for it "
                     "(`avictl deployment watch`), cancel it, or pass --force")
         raise
+
+
+@contextmanager
+def set_words(flag: str = "--set") -> Iterator[None]:
+    """Word an override that cannot be applied as the option it came from: `--set 'x': expected KEY=VALUE`."""
+    from ...marathon.appdef.overrides import BadOverride
+
+    try:
+        yield
+    except BadOverride as exc:
+        hint = f"e.g. {' '.join(f'{flag} {e}' for e in exc.examples)}" if exc.examples else None
+        raise errors.UsageError(f"{flag} {exc.item!r}: {exc.problem}", hint) from None
