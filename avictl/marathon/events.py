@@ -22,30 +22,74 @@ DISCONNECTED = "_disconnected"
 
 @dataclass
 class Event:
+    """One event of the stream. Events are hints: any field may be missing or of another shape."""
+
     type: str
     data: dict[str, Any] = field(default_factory=dict)
 
     @property
     def app_id(self) -> str | None:
         d = self.data
-        return d.get("appId") or (d.get("appDefinition") or {}).get("id")
+        if isinstance(d.get("appId"), str) and d["appId"]:
+            return d["appId"]
+        defn = d.get("appDefinition")
+        if isinstance(defn, dict) and isinstance(defn.get("id"), str) and defn["id"]:
+            return defn["id"]
+        return None
 
     def deployment_apps(self) -> set[str]:
-        """App ids a deployment event is about (empty when the event does not say)."""
-        plan = self.data.get("plan") or {}
-        apps = set()
-        for side in ("original", "target"):
-            for app in (plan.get(side) or {}).get("apps") or []:
-                if isinstance(app, dict) and app.get("id"):
-                    apps.add(app["id"])
-        for action in (self.data.get("currentStep") or {}).get("actions") or []:
-            if isinstance(action, dict) and action.get("app"):
-                apps.add(action["app"])
+        """App ids a deployment event is about (empty when the event does not say).
+
+        Read from `plan.steps[].actions[].app` and `currentStep.actions[].app`, as every
+        Marathon version writes them (Play's `Json.writes[DeploymentStep]`); 1.8 plans carry
+        nothing else. Only when a plan has no steps, the apps that differ between the 1.x
+        "heavy" `plan.original` and `plan.target` root groups (nested `groups` included).
+        """
+        apps: set[str] = set()
+        plan = self.data.get("plan")
+        if isinstance(plan, dict):
+            steps = plan.get("steps")
+            for step in steps if isinstance(steps, list) else []:
+                _step_apps(step, apps)
+            if not apps:
+                apps |= _changed_apps(plan.get("original"), plan.get("target"))
+        _step_apps(self.data.get("currentStep"), apps)
         return apps
 
     @property
     def deployment_id(self) -> str | None:
-        return self.data.get("id") or (self.data.get("plan") or {}).get("id")
+        if isinstance(self.data.get("id"), str):
+            return self.data["id"]
+        plan = self.data.get("plan")
+        if isinstance(plan, dict) and isinstance(plan.get("id"), str):
+            return plan["id"]
+        return None
+
+
+def _step_apps(step: Any, into: set[str]) -> None:
+    """Apps of one step: `{"actions": [...]}` (events) or a list of actions (0.9 /v2/deployments)."""
+    actions = step.get("actions") if isinstance(step, dict) else step
+    for action in actions if isinstance(actions, list) else []:
+        if isinstance(action, dict) and isinstance(action.get("app"), str) and action["app"]:
+            into.add(action["app"])
+
+
+def _group_apps(group: Any, into: dict[str, Any], depth: int = 0) -> None:
+    if not isinstance(group, dict) or depth > 64:
+        return
+    for app in group.get("apps") if isinstance(group.get("apps"), list) else []:
+        if isinstance(app, dict) and isinstance(app.get("id"), str):
+            into[app["id"]] = app
+    for sub in group.get("groups") if isinstance(group.get("groups"), list) else []:
+        _group_apps(sub, into, depth + 1)
+
+
+def _changed_apps(original: Any, target: Any) -> set[str]:
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    _group_apps(original, before)
+    _group_apps(target, after)
+    return {a for a in before.keys() | after.keys() if before.get(a) != after.get(a)}
 
 
 def split_lines(chunks: Iterable[bytes]) -> Iterator[str]:
@@ -95,7 +139,8 @@ def parse_sse(lines: Iterable[str]) -> Iterator[Event]:
                 payload = {"raw": text}
             if not isinstance(payload, dict):
                 payload = {"value": payload}
-            yield Event(name or payload.get("eventType") or "message", payload)
+            kind = payload.get("eventType")
+            yield Event(name or (kind if isinstance(kind, str) and kind else "message"), payload)
             name, data = None, []
             continue
         if line.startswith(":"):

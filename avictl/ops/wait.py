@@ -122,9 +122,16 @@ class _Waiter:
                 event = self.reader.queue.get(timeout=wait)
             except queue.Empty:
                 return  # time for a poll
-            if event.type in (DISCONNECTED, CONNECTED) or self.relevant(event):
+            if event.type in (DISCONNECTED, CONNECTED) or self._relevant(event):
                 self._drain()
                 return
+
+    def _relevant(self, event: Event) -> bool:
+        """Events are hints: one this code cannot read just means "check now" (a poll)."""
+        try:
+            return bool(self.relevant(event))
+        except Exception:  # an event of a shape nobody foresaw must never end a wait
+            return True
 
     def _drain(self) -> None:
         """Coalesce a burst of events into one check."""
