@@ -41,19 +41,29 @@ def error_message(response: httpx.Response) -> str:
     if not isinstance(body, dict):
         return errors.one_line(str(body), 300)
     parts = [str(body.get("message") or body.get("error") or body.get("title") or "")]
-    for d in body.get("details") or []:
-        if isinstance(d, dict):
-            path = d.get("path") or "/"
-            errs = d.get("errors") or []
-            parts.append(f"{path}: {', '.join(str(e) for e in errs)}")
-    for e in body.get("errors") or []:
-        if isinstance(e, dict):
-            parts.append(f"{e.get('attribute') or '/'}: {e.get('error')}")
-        else:
-            parts.append(str(e))
+    details = body.get("details")
+    if isinstance(details, str):  # 1.5+ "Invalid JSON": Jackson's own words (MarathonExceptionMapper)
+        parts.append(details)
+    for d in details if isinstance(details, list) else []:
+        if isinstance(d, dict) and ("path" in d or "errors" in d):
+            errs = d.get("errors")
+            errs = errs if isinstance(errs, list) else [errs] if errs else []
+            parts.append(f"{d.get('path') or '/'}: {', '.join(str(e) for e in errs)}")
+        elif isinstance(d, dict):  # 0.15: {"attribute", "error"} inside details
+            parts.append(_attribute_error(d))
+        elif d:
+            parts.append(str(d))
+    errors_ = body.get("errors")
+    for e in errors_ if isinstance(errors_, list) else [errors_] if errors_ else []:
+        parts.append(_attribute_error(e) if isinstance(e, dict) else str(e))
     if body.get("description") and body.get("description") not in parts:
         parts.append(str(body["description"]))
     return errors.one_line("; ".join(p for p in parts if p), 400) or f"HTTP {response.status_code}"
+
+
+def _attribute_error(e: dict[str, Any]) -> str:
+    """0.9's `{"attribute", "error"}` (attribute may be empty: the whole app)."""
+    return f"{e.get('attribute') or '/'}: {e.get('error') or e.get('message') or '?'}"
 
 
 class MarathonClient:

@@ -1,7 +1,7 @@
 """Marathon app ids: the rule for a valid id, and `AppId`, an id checked once where it enters.
 
 Marathon app ids are paths of segments (`/group/app`): lowercase letters, digits, `-` and
-`.`, not starting or ending with `-`; `app` and `/app` name the same app. An `AppId` is
+`.`: dot-separated labels, none starting or ending with `-` (PathId.scala); `app` and `/app` name the same app. An `AppId` is
 validated and absolute ('/web' for 'web'); it is made where an id enters avictl (an argument,
 a definition's "id") and passed down as is, so the clients and ops below never check it again.
 """
@@ -14,7 +14,10 @@ from typing import Any
 from ...errors import UsageError
 from .types import type_name
 
-ID_SEGMENT = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")
+# PathId.scala's ID_PATH_SEGMENT_PATTERN (1.x; the same regex as 0.9.2's idErrors): each segment
+# is dot-separated DNS labels, so `a..b`, `a.-b` and `a-.b` are refused
+_LABEL = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
+ID_SEGMENT = re.compile(rf"^{_LABEL}(\.{_LABEL})*$")
 
 
 def check_app_id(app_id: Any) -> str | None:
@@ -32,8 +35,8 @@ def check_app_id(app_id: Any) -> str | None:
         if not ID_SEGMENT.match(seg):
             if seg.lower() != seg and ID_SEGMENT.match(seg.lower()):
                 return f"{app_id!r}: upper-case letters are not allowed (use {app_id.lower()!r})"
-            return (f"{app_id!r}: segment {seg!r} may only contain lowercase letters, digits, '-' and '.', "
-                    "and must not start or end with '-'")
+            return (f"{app_id!r}: segment {seg!r} must be dot-separated labels of lowercase letters, digits "
+                    "and '-' (no label starts or ends with '-', no empty label)")
     return None
 
 
