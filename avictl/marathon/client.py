@@ -6,6 +6,7 @@ with Marathon's own words (`message` plus `details` (1.x) or `errors` (0.9)), on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -81,6 +82,7 @@ class MarathonClient:
             opts.redactor.add(auth[2])
             self.auth_kind = "basic"
         self.url = url.rstrip("/")
+        self._version: tuple[int, ...] | None = None
         self.transport = Transport(self.url, opts, name="Marathon", auth=basic, headers=headers)
 
     @classmethod
@@ -138,14 +140,33 @@ class MarathonClient:
 
     def info(self) -> dict[str, Any]:
         data, _ = self._call("GET", "/v2/info", what="server info")
+        if isinstance(data, dict) and isinstance(data.get("version"), str):
+            self._version = _version_tuple(data["version"])
         return data
+
+    def server_version(self) -> tuple[int, ...]:
+        """Marathon's version from /v2/info, read once; () when it does not say."""
+        if self._version is None:
+            try:
+                self.info()
+            except errors.AvictlError:
+                pass
+            if self._version is None:
+                self._version = ()
+        return self._version
 
     # -- apps ---------------------------------------------------------------------------
 
     def list_apps(self, *, embed_tasks: bool = False, id_filter: str | None = None) -> list[dict[str, Any]]:
-        params: list[tuple[str, str]] = [("embed", "apps.lastTaskFailure"), ("embed", "apps.counts")]
-        if embed_tasks:
-            params.append(("embed", "apps.tasks"))
+        params: list[tuple[str, str]]
+        if (0,) < self.server_version() < (0, 11):
+            # Before 0.11 `embed` is one value and only apps.tasks / apps.failures are known
+            # (AppsResource.index @ v0.9.2); apps.failures brings tasks and lastTaskFailure.
+            params = [("embed", "apps.failures")]
+        else:
+            params = [("embed", "apps.lastTaskFailure"), ("embed", "apps.counts")]
+            if embed_tasks:
+                params.append(("embed", "apps.tasks"))
         if id_filter:
             params.append(("id", id_filter))
         data, _ = self._call("GET", "/v2/apps", params=params, what="list apps")
@@ -247,13 +268,44 @@ class MarathonClient:
 
     @contextmanager
     def open_event_stream(self, event_types: list[str] | tuple[str, ...] | None = None) -> Iterator[httpx.Response]:
-        """GET /v2/events as a stream (`?event_type=` filters are ignored by Marathon < 1.3.7)."""
+        """GET /v2/events as a stream (`?event_type=` filters are ignored by Marathon < 1.3.7).
+
+        A standby Marathon (1.7+) answers /v2/events with a redirect to the leader
+        (LeaderProxyFilter): that one redirect is followed when it points at the leader this
+        cluster names (`GET /v2/leader` through the configured URL), on the same scheme or
+        https; credentials go to that leader only. Any other redirect is an error.
+        """
         params = [("event_type", t) for t in event_types or ()]
         timeout = httpx.Timeout(self.transport.opts.timeout, read=60.0)
-        with self.transport.stream("GET", "/v2/events", params=params or None,
-                                   headers={"Accept": "text/event-stream"}, timeout=timeout) as resp:
+        headers = {"Accept": "text/event-stream"}
+        with self.transport.stream("GET", "/v2/events", params=params or None, headers=headers,
+                                   timeout=timeout) as resp:
+            if not resp.is_redirect:
+                yield resp
+                return
+            leader_url = self._leader_events_url(resp.headers.get("Location", ""))
+        with self.transport.stream("GET", leader_url, headers=headers, timeout=timeout) as resp:
+            if resp.is_redirect:
+                raise errors.RemoteError("Marathon: the leader's /v2/events redirected again; not followed")
             yield resp
 
+    def _leader_events_url(self, location: str) -> str:
+        """The redirect target, if it is this cluster's leader's /v2/events; else RemoteError."""
+        shown = self.transport.opts.redactor.text(location or "?")
+        target = httpx.URL(location) if location else None
+        base = httpx.URL(self.url)
+        refused = errors.RemoteError(f"Marathon: /v2/events redirected to {shown}, which is not this cluster's "
+                                     "leader; not followed", "check the Marathon URL in your profile")
+        if target is None or not target.is_absolute_url or target.userinfo:
+            raise refused
+        if target.path.rstrip("/") != "/v2/events" or target.scheme not in {base.scheme, "https"}:
+            raise refused
+        data, _ = self._call("GET", "/v2/leader", what="leader")
+        leader = data.get("leader") if isinstance(data, dict) else None
+        port = target.port or {"http": 80, "https": 443}[target.scheme]
+        if not isinstance(leader, str) or leader.lower() != f"{target.host}:{port}".lower():
+            raise refused
+        return str(target)
 
 def deployment_steps(dep: dict[str, Any]) -> list[list[dict[str, Any]]]:
     """The steps of a deployment as lists of actions, whether 0.9 (list of lists) or 1.x ({actions})."""
@@ -266,3 +318,6 @@ def deployment_steps(dep: dict[str, Any]) -> list[list[dict[str, Any]]]:
     return out
 
 
+def _version_tuple(text: str) -> tuple[int, ...]:
+    nums = re.findall(r"\d+", text)[:3]
+    return tuple(int(n) for n in nums)
