@@ -379,19 +379,22 @@ class AviClient:
         item["config"] = vs
         return item
 
-    def _vs_for_app_raw(self, app_id: str, tenant: str | None = None) -> dict[str, Any] | None:
-        for name in mesos.candidate_vs_names(app_id):
-            vs = self._vs_by({"name": name}, tenant)
-            if vs is not None:
-                return vs
-        return None
+    def _vs_for_app_raw(self, app_id: str, tenant: str | None = None,
+                        container_ports: list[int] | None = None) -> dict[str, Any] | None:
+        from .apps import single_app_vs
 
-    def vs_for_app(self, app_id: str, *, tenant: str | None = None) -> dict[str, Any] | None:
+        return single_app_vs(self, app_id, container_ports, tenant=tenant)
+
+    find_app_vs = _vs_for_app_raw
+
+    def vs_for_app(self, app_id: str, *, tenant: str | None = None,
+                   container_ports: list[int] | None = None) -> dict[str, Any] | None:
         """The summary of the VS the Mesos integration made for a Marathon app, or None (not yet)."""
-        vs = self._vs_for_app_raw(app_id, tenant)
+        vs = self._vs_for_app_raw(app_id, tenant, container_ports)
         if vs is None:
             return None
-        return self.summarize_vs(vs, self._vips_for([vs], tenant), {vs.get("name", ""): mesos.loose_app_path(app_id)})
+        return self.summarize_vs(vs, self._vips_for([vs], tenant or "*"),
+                                 {vs.get("name", ""): mesos.loose_app_path(app_id)})
 
     def _no_vs_for_app(self, app_id: str) -> errors.NotFound:
         name = mesos.vs_name_for_app(app_id)
@@ -400,10 +403,15 @@ class AviClient:
                                "the controller creates it once Marathon has deployed the app and its Mesos cloud "
                                "has synced; check `avictl app show` and `avictl cloud list`")
 
-    def vs_port_for_app(self, app_or_vs: str, ssl: bool = False, *, tenant: str | None = None) -> int:
-        """The first (SSL if `ssl`) service port of the app's or the named VS; NotFound (exit 3) if none."""
+    def vs_port_for_app(self, app_or_vs: str, ssl: bool = False, *, tenant: str | None = None,
+                        container_ports: list[int] | None = None) -> int:
+        """The first (SSL if `ssl`) service port of the app's or the named VS; NotFound (exit 3) if none.
+
+        Always the port the VS listens on, read from the VS: north-south VSs may use the
+        container port, east-west ones the service port, an `avi_proxy` label either.
+        """
         if mesos.looks_like_app_id(app_or_vs):
-            summary = self.vs_for_app(app_or_vs, tenant=tenant)
+            summary = self.vs_for_app(app_or_vs, tenant=tenant, container_ports=container_ports)
             if summary is None:
                 raise self._no_vs_for_app(app_or_vs)
         else:

@@ -8,7 +8,7 @@ from .. import errors
 from .vip import ref_name, ref_uuid
 
 STATES = {"up": "OPER_UP", "down": "OPER_DOWN", "disabled": "OPER_DISABLED", "initializing": "OPER_INITIALIZING",
-          "unavailable": "OPER_UNAVAILABLE", "partitioned": "OPER_PARTITIONED", "inactive": "OPER_INACTIVE"}
+          "unavailable": "OPER_UNAVAIL", "partitioned": "OPER_PARTITIONED", "inactive": "OPER_INACTIVE"}
 
 
 def normalize_state(state: str) -> str:
