@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qs
 
 import pytest
 from plugins.avi_lab import AVI_VERSIONS, post_marathon_app
@@ -174,4 +175,4 @@ def test_user_token_for_scripts(cli, avi_env, avi_lab, tmp_path):
     r = cli("vs", "list", "-o", "name", env={**env, "AVI_AUTHTOKEN": token, "AVICTL_CACHE_DIR": str(tmp_path / "fresh")})
     assert r.exit_code == 0 and r.stdout == "vs-000000\n", r
     assert token not in r.stderr
-    assert json.loads(avi_lab.sent("POST", "^/login$")[-1]["body"]).get("token") == token
+    assert parse_qs(avi_lab.sent("POST", "^/login$")[-1]["body"]).get("token") == [token]

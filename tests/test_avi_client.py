@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qs
 import os
 import stat
 
@@ -122,7 +123,9 @@ def test_user_token_login(avi_lab, avi_ca_bundle):
     opts = HttpOptions(ca_bundle=avi_ca_bundle)
     client = AviClient(Session(avi_lab.url, opts, username=avi_lab.username, token=token))
     assert client.version == avi_lab.version
-    assert json.loads(avi_lab.sent("POST", "^/login$")[-1]["body"]) == {"username": "admin", "token": token}
+    # a form body, as the SDK sends it (avi_api.py authenticate_session)
+    sent = parse_qs(avi_lab.sent("POST", "^/login$")[-1]["body"])
+    assert sent == {"username": ["admin"], "token": [token]}
 
 
 def test_tls_is_verified(avi_lab):

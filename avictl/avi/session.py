@@ -48,6 +48,7 @@ class Session:
         self.token = token
         self.tenant = tenant or "admin"
         self.configured_version = api_version
+        self._ready = False
         self.controller_version: str | None = None
         self.login_reply: dict[str, Any] | None = None
         self.cache_file = cache_file
@@ -76,10 +77,10 @@ class Session:
 
     def ensure(self) -> None:
         """Have a session: from the cache file if it holds one, else by logging in."""
-        if self.logged_in and self.api_version:
+        if self.logged_in and (self.api_version or self._ready):
             return
         with self._lock:
-            if self.logged_in and self.api_version:
+            if self.logged_in and (self.api_version or self._ready):
                 return
             if not self._load_cache():
                 self._login_locked()
@@ -110,8 +111,8 @@ class Session:
                                        "set AVI_USERNAME and AVI_PASSWORD, or run `avictl login`")
             body["password"] = password
         self.transport.cookies.clear()
-        response = self.transport.request("POST", "/login", json_body=body, retry=True,
-                                          headers={"Content-Type": "application/json"})
+        # A form body, as the SDK sends it to 16.x (avi_api.py @ 16.2) and 20.1.1 (recorded cassette)
+        response = self.transport.request("POST", "/login", data=body, retry=True)
         if response.status_code in (401, 403):
             what = "user token" if self.token else f"user {self.username!r}"
             raise errors.AuthError(f"controller login failed for {what}: {error_text(response)}",
@@ -122,7 +123,11 @@ class Session:
         if not isinstance(reply, dict):
             raise errors.RemoteError("controller login: unexpected reply (not an object)")
         self.login_reply = reply
-        self.controller_version = str((reply.get("version") or {}).get("Version") or "") or None
+        # Controllers before 17.1 may not say their version at login (the SDK of that era never
+        # read it nor sent X-Avi-Version); the session is ready all the same.
+        version = reply.get("version")
+        self.controller_version = str(version.get("Version") or "") or None if isinstance(version, dict) else None
+        self._ready = True
         if not self.logged_in:
             raise errors.AuthError("controller login returned no session cookie",
                                    "is this URL an Avi Controller? check `avictl config show`")
@@ -235,6 +240,7 @@ class Session:
             self.transport.cookies.set(name, value, domain=host if "." in host else "", path="/")
             self.opts.redactor.add(value)
         self.controller_version = data.get("version")
+        self._ready = True
         return True
 
     def _save_cache(self) -> None:
