@@ -25,11 +25,12 @@ def web_app(avi_marathon):
 def test_vs_list_columns_per_version(cli, avi_env, avi_lab, web_app, avi_marathon):
     _, port = web_app
     avi_lab.seed(2)
-    # with Marathon configured the APP column is exact (names flatten '/' to '-')
+    # with Marathon configured the APP column is exact (read from the pool's name: the stand-in
+    # names a group app's VS its own way, `web.group`)
     r = cli("vs", "list", env={**avi_env, "MARATHON_URL": avi_marathon.url})
     assert r.exit_code == 0, r
     rows = {line.split("\t")[0]: line.split("\t") for line in r.stdout.splitlines()}
-    assert rows["group-web"] == ["group-web", "10.10.0.1", str(port), "UP", "group-web-pool-80", "/group/web",
+    assert rows["web.group"] == ["web.group", "10.10.0.1", str(port), "UP", "group-web-pool-80", "/group/web",
                                  "Default-Cloud"]
     assert rows["vs-000000"][:5] == ["vs-000000", "10.2.0.1", "80", "DOWN", "vs-000000-pool"]
     assert rows["vs-000001"][2] == "443/ssl"
@@ -67,13 +68,13 @@ def test_vs_show_with_members(cli, avi_env, web_app, avi_marathon):
     r = cli("vs", "show", "/group/web", env=avi_env)
     assert r.exit_code == 0, r
     fields = dict(line.split("\t", 1) for line in r.stdout.splitlines())
-    assert fields["Name"] == "group-web" and fields["State"] == "UP" and fields["VIPs"] == "10.10.0.1"
+    assert fields["Name"] == "web.group" and fields["State"] == "UP" and fields["VIPs"] == "10.10.0.1"
     assert fields["Members"] == "10.0.1.10:31000 UP,10.0.1.11:31001 UP"
-    shown = json.loads(cli("vs", "show", "group-web", "-o", "json", env=avi_env).stdout)
-    assert shown["app"] == "/group-web"  # without Marathon: the flat guess
-    shown = json.loads(cli("vs", "show", "group-web", "-o", "json",
+    shown = json.loads(cli("vs", "show", "web.group", "-o", "json", env=avi_env).stdout)
+    assert shown["app"] == "/group-web"  # without Marathon: the flat guess, from the pool's name
+    shown = json.loads(cli("vs", "show", "web.group", "-o", "json",
                            env={**avi_env, "MARATHON_URL": avi_marathon.url}).stdout)
-    assert shown["app"] == "/group/web" and shown["config"]["name"] == "group-web"
+    assert shown["app"] == "/group/web" and shown["config"]["name"] == "web.group"
     assert len(shown["members"]) == 2
     missing = cli("vs", "show", "nope", env=avi_env)
     assert missing.exit_code == 3 and "virtual service 'nope' not found" in missing.stderr
@@ -83,7 +84,7 @@ def test_vs_port(cli, avi_env, web_app, avi_marathon):
     _, port = web_app
     r = cli("vs", "port", "/group/web", env=avi_env)
     assert (r.exit_code, r.stdout) == (0, f"{port}\n")
-    assert cli("vs", "port", "group-web", env=avi_env).stdout == f"{port}\n"
+    assert cli("vs", "port", "web.group", env=avi_env).stdout == f"{port}\n"
     no_ssl = cli("vs", "port", "/group/web", "--ssl", env=avi_env)
     assert no_ssl.exit_code == 3 and no_ssl.stdout == "" and "no SSL service port" in no_ssl.stderr
     post_marathon_app(avi_marathon, {**WEB, "id": "/group/tls", "labels": {"avi_proxy": json.dumps(

@@ -180,10 +180,10 @@ def test_vs_for_group_app_and_port(avi_lab, avi_marathon, avi_ca_bundle):
     post_marathon_app(avi_marathon, app, wait_running=1)
     client = make_client(avi_lab, avi_ca_bundle)
     vs = client.vs_for_app("/shop/api")
-    assert vs["name"] == "shop-api" and vs["app"] == "/shop/api" and vs["state"] == "OPER_UP"
+    assert vs["name"] == "api.shop" and vs["app"] == "/shop/api" and vs["state"] == "OPER_UP"
     assert client.vs_port_for_app("/shop/api") == 10080
     assert client.vs_port_for_app("shop/api/", ssl=True) == 10443
-    assert client.vs_port_for_app("shop-api", ssl=True) == 10443
+    assert client.vs_port_for_app("api.shop", ssl=True) == 10443
     assert client.vs_for_app("/shop/other") is None
     with pytest.raises(errors.NotFound, match="no virtual service for app /shop/other yet"):
         client.vs_port_for_app("/shop/other")

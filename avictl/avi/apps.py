@@ -18,6 +18,7 @@ the bridge IP) only.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,15 +40,21 @@ def app_virtualservices(avi: Any, app_id: str, container_ports: list[int] | None
     where = tenant or ALL_TENANTS
     flat = mesos.vs_name_for_app(app_id)
     found: dict[str, dict[str, Any]] = {}
-    for port in dict.fromkeys(int(p) for p in container_ports or [] if p):
-        pools = _results(avi.session.request("GET", "/api/pool", tenant=where,
-                                             params={"name": f"{flat}-pool-{port}"}))
-        for pool in pools:
-            if not pool.get("uuid"):
-                continue
-            for vs in _results(avi.session.request("GET", "/api/virtualservice", tenant=where, params={
-                    "refers_to": f"pool:{pool['uuid']}", "include_name": "true", "join_subresources": "runtime"})):
-                found.setdefault(vs.get("uuid") or vs.get("name") or str(len(found)), vs)
+    if container_ports:
+        pools = []
+        for port in dict.fromkeys(int(p) for p in container_ports if p):
+            pools += _results(avi.session.request("GET", "/api/pool", tenant=where,
+                                                  params={"name": f"{flat}-pool-{port}"}))
+    else:  # container ports unknown (no Marathon at hand): every `<app>-pool-<port>`
+        pattern = re.compile(rf"^{re.escape(flat)}-pool-\d+$")
+        pools = [p for p in _results(avi.session.request("GET", "/api/pool", tenant=where, params={
+            "name.contains": f"{flat}-pool-", "page_size": 200})) if pattern.match(str(p.get("name")))]
+    for pool in pools:
+        if not pool.get("uuid"):
+            continue
+        for vs in _results(avi.session.request("GET", "/api/virtualservice", tenant=where, params={
+                "refers_to": f"pool:{pool['uuid']}", "include_name": "true", "join_subresources": "runtime"})):
+            found.setdefault(vs.get("uuid") or vs.get("name") or str(len(found)), vs)
     if found:
         return list(found.values())
     for name in mesos.candidate_vs_names(app_id):
@@ -65,6 +72,22 @@ def single_app_vs(avi: Any, app_id: str, container_ports: list[int] | None = Non
         raise errors.Conflict(f"app {mesos.loose_app_path(app_id)} matches {len(found)} virtual services: "
                               + ", ".join(vs_label(v) for v in found), "name the virtual service instead of the app")
     return found[0] if found else None
+
+
+def app_vs_port(avi: Any, app_id: str, container_ports: list[int] | None = None, *, ssl: bool = False,
+                tenant: str | None = None) -> tuple[int, dict[str, Any]]:
+    """(the port the app's VS listens on, read from the VS; the raw VS). NotFound (exit 3) if none."""
+    from .client import service_port
+
+    vs = single_app_vs(avi, app_id, container_ports, tenant=tenant)
+    if vs is None:
+        raise avi._no_vs_for_app(app_id)
+    port = service_port(avi.summarize_vs(vs, {}), ssl)
+    if port is None:
+        kind = "SSL" if ssl else "non-SSL"
+        raise errors.NotFound(f"virtual service {vs.get('name')!r} has no {kind} service port",
+                              "drop --ssl" if ssl else "use --ssl for its SSL service")
+    return port, vs
 
 
 def vs_label(vs: dict[str, Any]) -> str:

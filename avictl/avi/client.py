@@ -411,11 +411,10 @@ class AviClient:
         container port, east-west ones the service port, an `avi_proxy` label either.
         """
         if mesos.looks_like_app_id(app_or_vs):
-            summary = self.vs_for_app(app_or_vs, tenant=tenant, container_ports=container_ports)
-            if summary is None:
-                raise self._no_vs_for_app(app_or_vs)
-        else:
-            summary = self.summarize_vs(self.get_virtualservice(app_or_vs, tenant=tenant), {})
+            from .apps import app_vs_port
+
+            return app_vs_port(self, app_or_vs, container_ports, ssl=ssl, tenant=tenant)[0]
+        summary = self.summarize_vs(self.get_virtualservice(app_or_vs, tenant=tenant), {})
         port = service_port(summary, ssl)
         if port is None:
             raise NoServicePort(summary["name"], ssl)

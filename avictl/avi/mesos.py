@@ -54,10 +54,16 @@ def app_id_for_vs(vs: dict, known_apps: dict[str, str] | None = None) -> str | N
     is exact; without it the flat form is the best guess.
     """
     name = vs.get("name") or ""
-    if known_apps and name in known_apps:
-        return known_apps[name]
+    # The pool's name `<app>-pool-<containerPort>` is documented; the VS's name is not (groups,
+    # framework tags), so the pool speaks first when the reference carries its name.
+    pool = str(vs.get("pool_ref") or "")
+    m = re.search(r"#(.+)-pool-\d+$", pool)
+    flat = m.group(1) if m else None
+    for key in (flat, name):
+        if key and known_apps and key in known_apps:
+            return known_apps[key]
     if vs.get("cloud_type") == "CLOUD_MESOS":
-        return "/" + name
+        return "/" + (flat or name)
     return None
 
 

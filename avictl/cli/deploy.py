@@ -32,6 +32,9 @@ def deploy(
     timeout: float = typer.Option(600, "--timeout", metavar="SECONDS", min=1, help="Limit for each wait."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the plan of every step; change nothing."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before changing the load balancer."),
+    force: bool = typer.Option(False, "--force",
+                               help="Retarget even when the app's Mesos cloud says the ELB cannot reach its "
+                                    "virtual service (services_accessible_all_interfaces off)."),
 ) -> None:
     """Post an app, wait for it, find its Avi service port and point the ELB at it.
 
@@ -52,6 +55,7 @@ def deploy(
     from ..ops.deploy import STEPS, DeployOptions
     from ..ops.deploy import deploy as run_deploy
     from ..ops import retarget
+    from ..ops.ports import ElbCannotReach
     from .progress import StepProgress
     from .render import elb as render
     from .render.marathon import set_words, wait_words
@@ -94,11 +98,16 @@ def deploy(
                          health_path=health_path, health_protocol=protocol,
                          fix_security_group=fix_security_group, check_url=check_url, timeout=timeout,
                          vs_timeout=min(timeout, 300), health_timeout=min(timeout, 300), dry_run=dry_run,
-                         confirm_app=confirm_app, confirm=confirm, http=st.http_options("probe"))
+                         confirm_app=confirm_app, confirm=confirm, http=st.http_options("probe"),
+                         force_unreachable=force)
     try:
         avi = st.avi() if st.has_controller else None
         with render.flag_words(DEPLOY_FLAGS), wait_words():
             result = run_deploy(st.marathon(), avi, st.aws(), opts, progress)
+    except ElbCannotReach as exc:
+        exc.hint = ("make the cloud's service ports accessible on all host interfaces, point the load balancer at "
+                    "the VIP instead, or pass --force to retarget anyway (the app is deployed; the ELB is unchanged)")
+        raise
     finally:
         progress.close()
     summary = result.to_dict()

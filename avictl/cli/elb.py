@@ -143,6 +143,9 @@ def elb_retarget(
     unhealthy_threshold: int = typer.Option(None, "--unhealthy-threshold", metavar="N", help="2-10."),
     fix_security_group: bool = typer.Option(False, "--fix-security-group",
                                             help="Add the missing security-group rule for the new port."),
+    force: bool = typer.Option(False, "--force",
+                               help="With --app: retarget even when the app's Mesos cloud says the ELB cannot "
+                                    "reach its virtual service."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; change nothing."),
     yes: bool = YES,
     wait: bool = typer.Option(False, "--wait", help="Wait until at least one instance is in service."),
@@ -177,7 +180,7 @@ def elb_retarget(
                                     "healthy_threshold": healthy_threshold,
                                     "unhealthy_threshold": unhealthy_threshold})
         ops.validate_health_protocol(health_protocol)
-    new_port = parse_port(port, "--port") if port is not None else _port_for_app(app)
+    new_port = parse_port(port, "--port") if port is not None else _port_for_app(app, force)
 
     aws = st.aws()
     with render.flag_words():
@@ -234,19 +237,27 @@ def _print_plan(plan: Any) -> None:
                                           Column("UNDO", "undo")], name="step")
 
 
-def _port_for_app(app: str) -> int:
-    """The app's Avi virtual service port, or its Marathon service port when no controller is configured."""
+def _port_for_app(app: str, force: bool = False) -> int:
+    """The app's Avi virtual service port (stopping when the ELB cannot reach it, unless `force`),
+    or its Marathon service port when no controller is configured."""
     from ..marathon.appdef import AppId
-    from ..ops.ports import MARATHON, NoPortSource, app_port
+    from ..ops.ports import MARATHON, ElbCannotReach, NoPortSource, app_port, require_reachable
 
     st = state()
     app_id = AppId(app)
     try:
         found = app_port(app_id, avi=st.avi() if st.has_controller else None,
                          marathon=st.marathon() if st.has_marathon else None)
+        problem = require_reachable(found, force)
+    except ElbCannotReach as exc:
+        exc.hint = ("make the cloud's service ports accessible on all host interfaces, point the load balancer at "
+                    "the VIP instead, or pass --force to retarget anyway")
+        raise
     except NoPortSource as exc:
         exc.hint = f"{exc.hint}, or pass --port"
         raise
+    if problem:
+        st.warn(problem)
     if found.source == MARATHON:
         st.info(f"no Avi controller configured: using the Marathon service port {found.port} of {app_id}")
     return found.port

@@ -54,6 +54,8 @@ class DeployOptions:
     vs_timeout: float = 180.0
     health_timeout: float = 300.0
     dry_run: bool = False
+    # Go on when the controller says the ELB cannot reach the app's VS (a warning instead of exit 4).
+    force_unreachable: bool = False
     # Asked before the first change: with a description of the app change (create/update), or,
     # when the app is already right, with the ELB plan. False aborts with nothing changed.
     confirm_app: Callable[[str], bool] | None = None
@@ -71,6 +73,7 @@ class DeployResult:
     vip: str | None = None
     vs_state: str | None = None
     service_port: int | None = None
+    warnings: list[str] = field(default_factory=list)
     elb: str = ""
     elb_action: str = ""
     listener: dict[str, Any] | None = None
@@ -89,7 +92,7 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
     from ..marathon import appdef
     from . import apps, retarget
     from . import wait as waits
-    from .ports import MARATHON, app_port
+    from .ports import MARATHON, app_port, require_reachable
 
     defn = opts.definition
     app_id = appdef.AppId(defn["id"])
@@ -144,7 +147,8 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
             report.skip("dry run")
             vs = None
         else:
-            vs = _wait_for_vs(avi, app_id, opts.vs_timeout, report)
+            cports = [int(p["containerPort"]) for p in ports if p.get("containerPort")] or None
+            vs = _wait_for_vs(avi, app_id, opts.vs_timeout, report, cports)
             result.vs, result.vs_state = vs.get("name"), vs.get("state")
             result.vip = ", ".join(vs.get("vips") or []) or None
             report.done(f"{result.vs} {result.vs_state}" + (f", VIP {result.vip}" if result.vip else ""))
@@ -154,6 +158,10 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
             report.skip("dry run: the port is known once the app exists")
         else:
             found = app_port(app_id, avi=avi if vs is not None else None, marathon=marathon)
+            problem = require_reachable(found, opts.force_unreachable)
+            if problem:
+                result.warnings.append(problem)
+                report.note(f"warning: {problem}")
             result.service_port = found.port
             report.done(f"{found.port} " + ("(Marathon service port)" if found.source == MARATHON
                                             else "(from the virtual service)"))
@@ -242,12 +250,13 @@ def _tasks_text(app: dict[str, Any]) -> str:
     return text
 
 
-def _wait_for_vs(avi: Any, app_id: str, timeout: float, report: Reporter) -> dict[str, Any]:
+def _wait_for_vs(avi: Any, app_id: str, timeout: float, report: Reporter,
+                 container_ports: list[int] | None = None) -> dict[str, Any]:
     """Poll the controller until the app's VS exists and is OPER_UP (the Mesos sync is periodic)."""
     deadline = time.monotonic() + timeout
     delay, last = 0.5, None
     while True:
-        vs = avi.vs_for_app(app_id)
+        vs = avi.vs_for_app(app_id, container_ports=container_ports)
         state = (vs or {}).get("state")
         if vs is not None and str(state).upper() in ("OPER_UP", "UP"):
             return vs

@@ -25,11 +25,31 @@ class NoPortSource(errors.UsageError):
     """Neither an Avi controller nor Marathon is configured, so no port can be found for an app."""
 
 
+class ElbCannotReach(errors.Conflict):
+    """The load balancer forwards to the agents' addresses, where the app's VS does not answer."""
+
+
 @dataclass
 class AppPort:
     app_id: AppId
     port: int
     source: str  # "avi": the virtual service's service port; "marathon": the app's first service port
+    vs: str | None = None  # the virtual service's name (source "avi")
+    reach: Any = None  # avictl.avi.apps.Reach: can an ELB forwarding to the agents reach the VS?
+
+    def reach_problem(self) -> str | None:
+        """Why an ELB forwarding to the agents cannot reach this port, or None (reachable or unknown)."""
+        if self.reach is not None and self.reach.reachable is False:
+            return str(self.reach.reason)
+        return None
+
+
+def require_reachable(found: AppPort, force: bool) -> str | None:
+    """ElbCannotReach (exit 4) when the ELB cannot reach the app's VS; with `force`, the warning instead."""
+    problem = found.reach_problem()
+    if problem and not force:
+        raise ElbCannotReach(problem)
+    return problem
 
 
 @dataclass
@@ -50,7 +70,10 @@ def app_port(app_id: AppId, *, avi: Any | None = None, marathon: Any | None = No
     neither client.
     """
     if avi is not None:
-        return AppPort(app_id, int(avi.vs_port_for_app(app_id)), AVI)
+        from ..avi.apps import app_vs_port, elb_reach
+
+        port, vs = app_vs_port(avi, app_id, _container_ports_of(marathon, app_id) if marathon is not None else None)
+        return AppPort(app_id, int(port), AVI, vs=vs.get("name"), reach=elb_reach(avi, vs))
     if marathon is not None:
         ports = marathon.service_ports(app_id)
         if not ports:
@@ -84,10 +107,23 @@ def app_ports(marathon: Any, app_id: AppId, *, avi: Any | None = None) -> AppPor
     result.with_avi = True
     if warning:
         result.warnings.append(warning)
-    matched = any(r["servicePort"] == port for r in rows)
+
+    def listens(r: dict[str, Any]) -> bool:  # a north-south VS may listen on the container port
+        return port in (r["servicePort"], r["containerPort"])
+
+    matched = any(listens(r) for r in rows)
     for r in rows:
-        r["aviVsPort"] = port if (r["servicePort"] == port or (not matched and r["index"] == 0)) else None
+        r["aviVsPort"] = port if (listens(r) or (not matched and r["index"] == 0)) else None
     return result
+
+
+def _container_ports_of(marathon: Any, app_id: AppId) -> list[int] | None:
+    """The app's container ports (to find its VS through its pools), None when Marathon cannot say."""
+    try:
+        app = marathon.get_app(app_id)
+    except errors.AvictlError:
+        return None
+    return [int(p["containerPort"]) for p in container_ports(app) if p.get("containerPort")] or None
 
 
 def _in_background(fn: Callable[..., T], *args: Any) -> Callable[[], T]:

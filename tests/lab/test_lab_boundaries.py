@@ -47,9 +47,10 @@ def test_the_resolver_sees_a_product_import() -> None:
 
 
 def test_the_avi_stand_in_names_objects_by_its_own_rule() -> None:
-    """API-NOTES §Avi "Marathon integration": a VS per app named after its id, pools `<app>-pool-<port>`."""
+    """Pools `<app>-pool-<port>` (documented); VS names of group apps and tagged clouds the stand-in's own."""
     from avictl.lab.avi import naming
 
     assert naming.vs_name("/webapp1") == "webapp1"
-    assert naming.vs_name("/group/app/") == "group-app"
+    assert naming.vs_name("/group/app/") == "app.group"
+    assert naming.vs_name("/web", "marathon") == "marathon.web"
     assert naming.pool_name("/group/app", 8080) == "group-app-pool-8080"

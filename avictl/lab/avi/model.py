@@ -9,8 +9,8 @@ from typing import Any
 
 DEFAULT_USER = "admin"
 DEFAULT_PASSWORD = "avi-lab-pass"
-VERSION_WHEN_ABSENT = "16.4.3"
-MAX_PAGE_SIZE = 200
+VERSION_WHEN_ABSENT = "16.4.2"  # AVI_API_VERSION: 16_4_2 in the recorded 20.1.1 replies
+MAX_PAGE_SIZE = 200  # the SDK refuses more (avi_api.py); a controller is not recorded doing so
 DEFAULT_PAGE_SIZE = 25
 COLLECTIONS = ("virtualservice", "vsvip", "pool", "cloud", "tenant")
 TYPE_TITLE = {"virtualservice": "Virtual Service", "vsvip": "VsVip", "pool": "Pool", "cloud": "Cloud",

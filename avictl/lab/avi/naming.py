@@ -8,10 +8,18 @@ product fails the tests instead of agreeing with itself):
   guide) and one virtual service named after the app;
 - a Marathon app id is a path (`/group/app`) and object names cannot hold `/`: the path's
   segments are joined with `-` (`/group/app` → `group-app`);
-- the VS listens on the app's Marathon service port(s) (east-west; Avi's 16.x Mesos
-  install guide); an `avi_proxy` label's `virtualservice.services` overrides that;
+- which port the VS listens on (swagger/Cloud.json, doc/cloud.html @ SDK 16.2): a north-south
+  (`FE-Proxy`) VS uses the container port when the cloud's
+  `feproxy_container_port_as_service` is true (its default), else the service port; an
+  east-west VS uses the Marathon service port; an `avi_proxy` label's
+  `virtualservice.services` overrides both;
 - labels steer it: `FE-Proxy: yes` asks for a north-south VIP, `FE-Proxy-VIP` pins one,
-  `avi_proxy` (JSON) overrides fields of the `virtualservice`, `pool` and `tenant`.
+  `avi_proxy` (JSON) overrides fields of the `virtualservice`, `pool` and `tenant`; the
+  Marathon configuration's `tenant`, when set, wins over the label's (Cloud.json: "regardless
+  of, if any, tenant configuration in marathon label");
+- VS names for apps in groups and for clouds with `vs_name_tag_framework` are undocumented:
+  this stand-in deliberately uses a form nobody would guess (`cart.shop` for `/shop/cart`,
+  `<framework_tag>.<name>` when tagged), so a client must find VSs through their pools.
 """
 
 from __future__ import annotations
@@ -21,14 +29,21 @@ import re
 from typing import Any
 
 
-def vs_name(app_id: str) -> str:
-    """`/group/app` → `group-app`: the VS the integration makes for an app."""
+def flat_name(app_id: str) -> str:
+    """`/group/app` → `group-app`: an app id as an object name (pools are named after it)."""
     return app_id.strip().strip("/").replace("/", "-")
 
 
+def vs_name(app_id: str, framework_tag: str | None = None) -> str:
+    """The stand-in's VS name: `web` for `/web`; `cart.shop` for `/shop/cart`; `<tag>.<name>` when tagged."""
+    segments = app_id.strip().strip("/").split("/")
+    name = segments[0] if len(segments) == 1 else ".".join(reversed(segments))
+    return f"{framework_tag}.{name}" if framework_tag else name
+
+
 def pool_name(app_id: str, container_port: int) -> str:
-    """The pool of the app's tasks on one container port."""
-    return f"{vs_name(app_id)}-pool-{container_port}"
+    """The pool of the app's tasks on one container port: `<app>-pool-<containerPort>`."""
+    return f"{flat_name(app_id)}-pool-{container_port}"
 
 
 def app_ports(app: dict[str, Any]) -> list[tuple[int, int]]:

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ..base import Request, Response
-from .model import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from .model import DEFAULT_PAGE_SIZE
 
 
 class QueryMixin:
@@ -33,6 +33,10 @@ class QueryMixin:
         contains = req.arg("name.contains")
         if contains is not None:
             items = [o for o in items if contains.lower() in o.get("name", "").lower()]
+        refers_to = req.arg("refers_to")  # `pool:<uuid>`, as the SDK's samples query it
+        if refers_to is not None:
+            otype_ref, _, ref_uuid = refers_to.partition(":")
+            items = [o for o in items if ref_uuid and o.get(f"{otype_ref}_uuid") == ref_uuid]
         cloud_name = req.arg("cloud_ref.name")
         if cloud_name is not None:
             cloud = self._by_name("cloud", cloud_name, None)
@@ -49,9 +53,8 @@ class QueryMixin:
             size = int(req.arg("page_size", str(DEFAULT_PAGE_SIZE)))
         except ValueError:
             return Response.json({"error": "page and page_size must be integers"}, 400)
-        if size < 1 or size > MAX_PAGE_SIZE:
-            return Response.json({"error": f"page_size {size} is out of range: page_size must be between 1 "
-                                           f"and {MAX_PAGE_SIZE}"}, 400)
+        if size < 1:  # no upper bound: only the SDK refuses more than MAX_PAGE_SIZE, client-side
+            return Response.json({"error": f"page_size {size} is out of range: page_size must be at least 1"}, 400)
         if page < 1:
             return Response.json({"error": "Invalid page"}, 400)
         if self.cap_page_size:

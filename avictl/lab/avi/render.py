@@ -66,6 +66,8 @@ class RenderMixin:
         state = obj.get("_oper", "OPER_UP")
         if not obj.get("enabled", True):
             state = "OPER_DISABLED"
+        elif obj.get("_oper") is None and not obj.get("pool_uuid"):
+            state = "OPER_UNAVAIL"  # OperationalStatus.state's default (swagger), "not available"
         elif obj.get("_oper") is None:
             pool = self.objects["pool"].get(obj.get("pool_uuid") or "")
             up = pool and any(s.get("_healthy", True) and s.get("enabled", True) for s in pool.get("servers", []))

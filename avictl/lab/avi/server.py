@@ -14,6 +14,7 @@ from .model import (
     DEFAULT_PASSWORD,
     DEFAULT_USER,
     TYPE_TITLE,
+    VERSION_WHEN_ABSENT,
     full_version,
     new_uuid,
     pool_body,
@@ -34,7 +35,8 @@ class AviLab(SessionMixin, RenderMixin, QueryMixin, WriteMixin, SyncMixin, LabSe
                  host: str = "127.0.0.1", port: int = 0, username: str = DEFAULT_USER,
                  password: str = DEFAULT_PASSWORD, idle_timeout: float = 15 * 60, sync_interval: float = 0.5,
                  port_range: tuple[int, int] = (10000, 20000), bulk_uuid_filter: bool = True,
-                 cap_page_size: int | None = None, runtime_with_fields: bool = True):
+                 cap_page_size: int | None = None, runtime_with_fields: bool = True,
+                 mesos: dict[str, Any] | None = None, marathon_config: dict[str, Any] | None = None):
         self.version = full_version(version)
         self.vt = version_tuple(self.version)
         self.marathon_url = marathon_url.rstrip("/") if marathon_url else None
@@ -48,6 +50,10 @@ class AviLab(SessionMixin, RenderMixin, QueryMixin, WriteMixin, SyncMixin, LabSe
         # smaller pages than asked, or drops the joined `runtime` when `fields=` is given.
         self.cap_page_size = cap_page_size
         self.runtime_with_fields = runtime_with_fields
+        # The Mesos cloud's settings over the lab's defaults (`mesos_configuration` fields, and
+        # `marathon_configurations[0]` fields such as tenant, framework_tag, vs_name_tag_framework).
+        self.mesos_overrides = dict(mesos or {})
+        self.marathon_overrides = dict(marathon_config or {})
         self.state_lock = threading.RLock()
         self.sync_lock = threading.Lock()
         super().__init__(host, port, tls=tls)
@@ -77,12 +83,17 @@ class AviLab(SessionMixin, RenderMixin, QueryMixin, WriteMixin, SyncMixin, LabSe
                         "marathon_url": self.marathon_url,
                         "public_port_range": {"start": self.port_range[0], "end": self.port_range[1]},
                         "private_port_range": {"start": self.port_range[0], "end": self.port_range[1]},
-                        "tenant": "admin", "use_token_auth": False, "vs_name_tag_framework": False,
+                        "use_token_auth": False, "vs_name_tag_framework": False, **self.marathon_overrides,
                     }],
                     "use_bridge_ip_as_vip": True, "use_container_ip_port": False,
-                    "services_accessible_all_interfaces": False, "app_sync_frequency": 60,
+                    # True like "AWS Mesos clusters" (Cloud.json), so an ELB in front of the agents works
+                    "services_accessible_all_interfaces": True, "app_sync_frequency": 60,
+                    # The seed guide reads a service port off the controller for its FE-Proxy app, so
+                    # the lab's cloud turns this off; absent, the stand-in applies its default (true).
+                    "feproxy_container_port_as_service": False,
                     "se_deployment_method": "MESOS_SE_CREATE_FLEET", "container_port_match_http_service": True,
                     "http_container_ports": [80, 443], "enable_event_subscription": True,
+                    **self.mesos_overrides,
                 })
             self.default_cloud = self._store("cloud", cloud, tenant="admin")
             self._store("cloud", {"name": "vmware-cloud", "uuid": f"cloud-{new_uuid()}", "vtype": "CLOUD_VCENTER"},
@@ -160,6 +171,15 @@ class AviLab(SessionMixin, RenderMixin, QueryMixin, WriteMixin, SyncMixin, LabSe
     # -- request handling -------------------------------------------------------------------
 
     def handle(self, req: Request) -> Response:
+        response = self._route(req)
+        # Every recorded reply says which API version answered: the one sent, else 16_4_2
+        # (tests/fixtures/avi/cassettes/test_multiple_tenants.json).
+        sent = (req.header("x-avi-version") or "").strip()
+        answered = sent if sent and version_tuple(sent) <= self.vt else self.version if sent else VERSION_WHEN_ABSENT
+        response.headers.append(("AVI_API_VERSION", answered.replace(".", "_") if not sent else answered))
+        return response
+
+    def _route(self, req: Request) -> Response:
         path = req.path
         if path in ("/login", "/login/"):
             return self._login(req)

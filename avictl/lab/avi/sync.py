@@ -57,13 +57,17 @@ class SyncMixin:
         app_id = "/" + app["id"].strip("/")
         labels = app.get("labels") or {}
         proxy = avi_proxy(labels)
-        tenant = (proxy.get("tenant") if isinstance(proxy.get("tenant"), str) else None) or "admin"
+        mesos_cfg = self.default_cloud.get("mesos_configuration") or {}
+        marathon_cfg = (mesos_cfg.get("marathon_configurations") or [{}])[0]
+        label_tenant = proxy.get("tenant") if isinstance(proxy.get("tenant"), str) else None
+        tenant = marathon_cfg.get("tenant") or label_tenant or "admin"  # the cloud's tenant wins
         if self.tenant_uuid(tenant) is None:
             self._store("tenant", {"name": tenant, "uuid": f"tenant-{new_uuid()}", "local": True})
         ports = app_ports(app)
         if not ports:
             return
-        vs_name = naming.vs_name(app_id)
+        tag = (marathon_cfg.get("framework_tag") or "marathon") if marathon_cfg.get("vs_name_tag_framework") else None
+        vs_name = naming.vs_name(app_id, tag)
         running = int(app.get("tasksRunning") or 0)
         tasks = [t for t in app.get("tasks") or [] if t.get("state", "TASK_RUNNING") == "TASK_RUNNING"]
         known = self.app_objects.get(app_id, {"objects": [], "ids": {}})
@@ -98,7 +102,9 @@ class SyncMixin:
         vsvip = self._upsert(ids, "vsvip", "vsvip", {"name": f"vsvip-{vs_name}", "cloud_uuid": cloud_uuid,
                                                     "vip": [{"vip_id": "0", "ip_address": {"addr": addr,
                                                                                           "type": "V4"}}]}, tenant)
-        services = [{"port": sp, "port_range_end": sp, "enable_ssl": False} for _, sp in ports]
+        container_port_as_service = north_south and mesos_cfg.get("feproxy_container_port_as_service", True)
+        services = [{"port": cp if container_port_as_service else sp, "port_range_end": cp if container_port_as_service
+                     else sp, "enable_ssl": False} for cp, sp in ports]
         vs_over = dict(proxy.get("virtualservice") or {})
         if isinstance(vs_over.get("services"), list):
             services = [{"port_range_end": s.get("port"), "enable_ssl": False, **s} for s in vs_over.pop("services")]
