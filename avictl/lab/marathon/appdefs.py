@@ -25,10 +25,11 @@ class AppDefsMixin:
         try:
             return json.loads(req.body.decode("utf-8")), None
         except (ValueError, UnicodeDecodeError) as exc:
+            # JsonParseException: 0.9 {"message": <parser's words>}; 1.x {"message": "Invalid JSON",
+            # "details": <parser's words>} (MarathonExceptionMapper @ v0.9.2 and v1.5.0)
             if self.v < (1, 0):
-                return None, self._error(400, f"Invalid JSON: {exc}")
-            return None, Response.json({"message": "Invalid JSON",
-                                        "details": [{"path": "/", "errors": [str(exc)]}]}, 400)
+                return None, self._error(400, str(exc))
+            return None, Response.json({"message": "Invalid JSON", "details": str(exc)}, 400)
 
     def _validate(self, body: Any, app_id: str | None = None) -> tuple[list[tuple[str, str]], bool]:
         problems: list[tuple[str, str]] = []
@@ -37,7 +38,7 @@ class AppDefsMixin:
             return [("/", "error.expected.jsobject")], True
         aid = app_id if app_id is not None else body.get("id")
         if not isinstance(aid, str) or not aid.strip("/") or not all(
-                ID_SEGMENT.match(s) for s in aid.strip("/").split("/")):
+                ID_SEGMENT.fullmatch(s) for s in aid.strip("/").split("/")):
             problems.append(("/id", "must fully match regular expression '^(([a-z0-9]|[a-z0-9][a-z0-9\\-]*"
                                     "[a-z0-9])\\.)*([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])|(\\.|\\.\\.)$'"))
         checks = {"instances": (int,), "cpus": (int, float), "mem": (int, float), "disk": (int, float)}

@@ -131,7 +131,7 @@ class ChangesMixin:
                           message="", appId=app_id, host=t["host"], ports=t["ports"], version=t["version"])
             del self.deployments[dep_id]
             self.emit("app_terminated_event", appId=app_id)
-            self.emit("deployment_success", id=dep_id, plan={"id": dep_id, "version": version})
+            self.emit_deployment("deployment_success", dep_id, version, [("StopApplication", app_id)])
 
         self.scheduler.at(self.deploy_seconds / 2, finish)
         return self._deployment_reply(dep_id, version)
@@ -141,7 +141,8 @@ class ChangesMixin:
         if not dep:
             return self._error(404, f"DeploymentPlan {dep_id} does not exist")
         del self.deployments[dep_id]
-        self.emit("deployment_failed", id=dep_id, plan={"id": dep_id, "version": dep["version"]})
+        self.emit_deployment("deployment_failed", dep_id, dep["version"],
+                             [(dep["action"], a) for a in dep["affectedApps"]])
         if force:
             return Response(202, b"", [("Content-Type", "application/json")])
         # Roll back: a new deployment restoring the previous definition (or removing a new app).
@@ -160,7 +161,7 @@ class ChangesMixin:
                 for t in tasks:
                     self.emit("status_update_event", slaveId=t["slaveId"], taskId=t["id"], taskStatus="TASK_KILLED",
                               message="", appId=app_id, host=t["host"], ports=t["ports"], version=t["version"])
-                self.emit("deployment_success", id=new, plan={"id": new, "version": version})
+                self.emit_deployment("deployment_success", new, version, [("StopApplication", app_id)])
 
             self.scheduler.at(self.deploy_seconds / 2, gone)
             return self._deployment_reply(new, version)

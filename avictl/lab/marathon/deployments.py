@@ -22,8 +22,7 @@ class DeploymentsMixin:
         app = self.apps[app_id]
         dep = {"id": dep_id, "version": app["version"], "affectedApps": [app_id], "action": action}
         self.deployments[dep_id] = dep
-        self.emit("deployment_info", plan={"id": dep_id, "version": app["version"]},
-                  currentStep={"actions": [{"action": action, "app": app_id}]})
+        self.emit_deployment("deployment_info", dep_id, app["version"], [(action, app_id)])
         half = self.deploy_seconds / 2
 
         def launch() -> None:
@@ -59,10 +58,8 @@ class DeploymentsMixin:
                     self.emit("health_status_changed_event", appId=app_id, taskId=t["id"], version=t["version"],
                               alive=True)
             del self.deployments[dep_id]
-            plan = {"id": dep_id, "version": dep["version"]}
-            self.emit("deployment_step_success", plan=plan, currentStep={"actions": [{"action": action,
-                                                                                       "app": app_id}]})
-            self.emit("deployment_success", id=dep_id, plan=plan)
+            self.emit_deployment("deployment_step_success", dep_id, dep["version"], [(action, app_id)])
+            self.emit_deployment("deployment_success", dep_id, dep["version"], [(action, app_id)])
 
         self.scheduler.at(half, launch)
         return dep_id
@@ -97,6 +94,4 @@ class DeploymentsMixin:
                 "servicePorts": self._service_ports(app),
                 "ipAddresses": [{"ipAddress": host, "protocol": "IPv4"}],
                 "_hc": bool(app.get("healthChecks")), "_healthy": False if app.get("healthChecks") else None}
-        if self.v < (1, 0):
-            task.pop("servicePorts")
-        return task
+        return task  # servicePorts in every version (EnrichedTaskWrites @ v0.9.2)

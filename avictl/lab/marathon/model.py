@@ -13,7 +13,8 @@ from datetime import datetime, timezone
 AGENTS = (("10.0.1.10", "agent-0-S0"), ("10.0.1.11", "agent-1-S1"))
 SERVICE_PORT_MIN = 10000
 HOST_PORT_MIN = 31000
-ID_SEGMENT = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")
+# PathId.scala's ID_PATH_SEGMENT_PATTERN @ v1.5.0 (the same as ModelValidation.idErrors @ v0.9.2)
+ID_SEGMENT = re.compile(r"^(([a-z0-9]|[a-z0-9][a-z0-9\-]*[a-z0-9])\.)*([a-z0-9]|[a-z0-9][a-z0-9\-]*[a-z0-9])|(\.|\.\.)$")
 CRASH_CMD = re.compile(r"\bexit\s+[1-9]\d*\b")
 STOP = object()
 

@@ -21,14 +21,18 @@ class MarathonLab(EventsMixin, ViewsMixin, AppDefsMixin, ChangesMixin, Deploymen
 
     def __init__(self, version: str = "1.5.0", host: str = "127.0.0.1", port: int = 0, *, tls: Any = None,
                  deploy_seconds: float = 1.0, heartbeat: float = 5.0, auth: tuple[str, ...] | None = None,
-                 crlf: bool | None = None):
+                 crlf: bool | None = None, leader: str | None = None):
         super().__init__(host, port, tls=tls)
+        # A standby: `leader` is the leading Marathon's URL. From 1.7 LeaderProxyFilter answers
+        # /v2/events with a redirect there (sendRedirect: 302); every other request is forwarded.
+        self.leader = leader.rstrip("/") if leader else None
         self.version = version
         self.v = tuple(int(x) for x in re.findall(r"\d+", version)[:3])
         self.deploy_seconds = deploy_seconds
         self.heartbeat = heartbeat
         self.auth = auth
-        self.crlf = (self.v >= (1, 0)) if crlf is None else crlf
+        # Jetty's EventSourceServlet ends every line with CRLF, in 0.9 as in 1.x
+        self.crlf = True if crlf is None else crlf
         self.subscribers: list[tuple[queue.Queue[Any], set[str] | None]] = []
         self.scheduler = Scheduler(self.lock)
         self.reset_state()
@@ -74,6 +78,38 @@ class MarathonLab(EventsMixin, ViewsMixin, AppDefsMixin, ChangesMixin, Deploymen
         return super().admin_extra(what, req)
 
     def handle(self, req: Request) -> Response:
+        if self.leader:
+            return self._as_standby(req)
+        response = self._handle(req)
+        # LeaderProxyFilter @ v0.9.2 and v1.7: the leader names itself on every reply
+        response.headers.append(("X-Marathon-Leader", f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"))
+        return response
+
+    def _as_standby(self, req: Request) -> Response:
+        from urllib.parse import urlencode
+
+        query = urlencode([(k, v) for k, vs in req.query.items() for v in vs])
+        target = f"{self.leader}{req.path}" + (f"?{query}" if query else "")
+        if req.path.rstrip("/") == "/v2/events" and self.v >= (1, 7):
+            return Response(302, b"", [("Location", target)])
+        return self._forward(req, target)
+
+    def _forward(self, req: Request, target: str) -> Response:
+        import urllib.error
+        import urllib.request
+
+        headers = {k: v for k, v in req.headers.items() if k in ("authorization", "content-type", "accept")}
+        request = urllib.request.Request(target, data=req.body or None, method=req.method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as resp:
+                status, body, ctype = resp.status, resp.read(), resp.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as exc:
+            status, body, ctype = exc.code, exc.read(), exc.headers.get("Content-Type", "")
+        except OSError as exc:
+            return self._error(502, f"Could not determine the current leader ({exc})")
+        return Response(status, body, [("Content-Type", ctype)] if ctype else [])
+
+    def _handle(self, req: Request) -> Response:
         denied = self._check_auth(req)
         if denied:
             return denied

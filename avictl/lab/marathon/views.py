@@ -23,9 +23,11 @@ class ViewsMixin:
         return Response.json({"message": message, **extra}, status)
 
     def _invalid(self, problems: list[tuple[str, str]], type_error: bool = False) -> Response:
-        if self.v < (1, 0):
-            return Response.json({"message": "Object is not valid",
-                                  "errors": [{"attribute": a.strip("/").replace("/", "."), "error": e}
+        if self.v < (1, 0) and type_error:  # JsResultException (MarathonExceptionMapper @ v0.9.2)
+            return Response.json({"message": "Invalid JSON", "details": [
+                {"path": p, "errors": [e]} for p, e in problems]}, 400)
+        if self.v < (1, 0):  # bean validation, as recorded in marathon#536: no "message", only "errors"
+            return Response.json({"errors": [{"attribute": a.strip("/").replace("/", "."), "error": e}
                                              for a, e in problems]}, 422)
         status = 422 if (self.v >= (1, 5) or not type_error) else 400
         details: dict[str, list[str]] = {}
@@ -58,11 +60,20 @@ class ViewsMixin:
                 "http_config": {"http_port": self.port, "https_port": 8443}}
 
     def _list_apps(self, req: Request) -> Response:
-        # Marathon accepts both spellings (`apps.tasks` and `app.tasks`) on /v2/apps.
-        embed = {e.replace("app.", "apps.", 1) if e.startswith("app.") else e for e in req.query.get("embed", [])}
-        want_tasks = "apps.tasks" in embed
+        embed_values = req.query.get("embed", [])
+        if self.v < (0, 11):
+            # AppsResource.index @ v0.9.2: `@QueryParam("embed") embed: String`, one value (JAX-RS hands
+            # over the first), matched against "apps.tasks" and "apps.failures" only.
+            first = embed_values[0] if embed_values else ""
+            want_tasks = first in ("apps.tasks", "apps.failures")
+            failures = first == "apps.failures"
+        else:
+            # 1.x (InfoEmbedResolver): repeated values, with or without the `apps.`/`app.` prefix.
+            embed = {e.split(".", 1)[1] if e.startswith(("apps.", "app.")) else e for e in embed_values}
+            want_tasks = bool(embed & {"tasks", "failures"})
+            failures = bool(embed & {"lastTaskFailure", "failures"})
         id_filter = req.arg("id")
-        apps = [self._app_view(a, tasks=want_tasks, failures=self.v < (1, 0) or "apps.lastTaskFailure" in embed)
+        apps = [self._app_view(a, tasks=want_tasks, failures=failures)
                 for a in sorted(self.apps.values(), key=lambda a: a["id"])
                 if not id_filter or id_filter in a["id"]]
         return Response.json({"apps": apps})
