@@ -75,6 +75,10 @@ class SessionMixin:
         }
         if self.vt >= (18, 1):
             reply["session_cookie_name"] = "avi-sessionid"
+        if self.vt < (17, 1):
+            # No source shows a 15.3/16.x login reply (that era's SDK never read it, avi_api.py @ 16.2):
+            # this flavour says nothing of its version, the harder case for a client.
+            reply.pop("version")
         cookies = [("Set-Cookie", f"csrftoken={csrf}; Max-Age=31449600; Path=/; Secure")]
         cookies += [("Set-Cookie", f"{name}={sid}; HttpOnly; Max-Age=86400; Path=/; Secure")
                     for name in self._cookie_names()]
