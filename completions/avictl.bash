@@ -264,7 +264,7 @@ __avictl_spec() {
         ;;
     'elb retarget')
         cmds=''
-        opts='--app --port --listener-port --health-path --health-protocol --interval --health-timeout --healthy-threshold --unhealthy-threshold --fix-security-group --dry-run --yes -y --wait --timeout --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --ca-bundle --insecure --help -h'
+        opts='--app --port --listener-port --health-path --health-protocol --interval --health-timeout --healthy-threshold --unhealthy-threshold --fix-security-group --force --dry-run --yes -y --wait --timeout --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --ca-bundle --insecure --help -h'
         vals='--app=app --port=- --listener-port=- --health-path=- --health-protocol=health_protocol --interval=- --health-timeout=- --healthy-threshold=- --unhealthy-threshold=- --timeout=- --profile=profile -p=profile --output=format -o=format --query=- --ca-bundle=file'
         args='elb'
         ;;
@@ -282,7 +282,7 @@ __avictl_spec() {
         ;;
     'deploy')
         cmds=''
-        opts='--elb --set --listener-port --health-path --health-protocol --fix-security-group --check-url --timeout --dry-run --yes -y --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --ca-bundle --insecure --help -h'
+        opts='--elb --set --listener-port --health-path --health-protocol --fix-security-group --check-url --timeout --dry-run --yes -y --force --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --ca-bundle --insecure --help -h'
         vals='--elb=elb --set=- --listener-port=- --health-path=- --health-protocol=health_protocol --check-url=check_url --timeout=- --profile=profile -p=profile --output=format -o=format --query=- --ca-bundle=file'
         args='file'
         ;;

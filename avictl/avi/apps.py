@@ -77,7 +77,7 @@ def single_app_vs(avi: Any, app_id: str, container_ports: list[int] | None = Non
 def app_vs_port(avi: Any, app_id: str, container_ports: list[int] | None = None, *, ssl: bool = False,
                 tenant: str | None = None) -> tuple[int, dict[str, Any]]:
     """(the port the app's VS listens on, read from the VS; the raw VS). NotFound (exit 3) if none."""
-    from .client import service_port
+    from .summary import service_port
 
     vs = single_app_vs(avi, app_id, container_ports, tenant=tenant)
     if vs is None:

@@ -55,6 +55,9 @@ def summarize_cloud(cloud: dict[str, Any]) -> dict[str, Any]:
         "type": cloud.get("vtype"),
         "marathon": marathons,
         "use_bridge_ip_as_vip": mesos_cfg.get("use_bridge_ip_as_vip") if mesos_cfg else None,
+        # whether an ELB forwarding to the agents' addresses reaches the VSs (avi/apps.py)
+        "services_accessible_all_interfaces": (bool(mesos_cfg.get("services_accessible_all_interfaces"))
+                                               if mesos_cfg else None),
     }
 
 
