@@ -110,6 +110,8 @@ def deploy(
         raise
     finally:
         progress.close()
+    for warning in result.warnings:
+        st.warn(warning)
     summary = result.to_dict()
     summary["plan"] = render.plan_data(result.plan) if result.plan is not None else None
     summary["listener"] = render.listener_text(result.listener) if result.listener else ""
