@@ -80,7 +80,7 @@ class AviClient:
         cache = cache_file_for(config.cache_dir(), settings.controller, settings.username) if use_cache else None
         session = Session(settings.controller, opts, username=settings.username, password=password, token=token,
                           tenant=settings.tenant or "admin", api_version=settings.api_version, cache_file=cache,
-                          max_connections=CONCURRENCY + 2)
+                          max_connections=CONCURRENCY + 2, explicit_password=os.environ.get("AVI_PASSWORD") or None)
         return cls(session)
 
     # -- session ----------------------------------------------------------------------------

@@ -35,7 +35,7 @@ class Session:
     def __init__(self, controller: str, opts: HttpOptions | None = None, *, username: str | None = None,
                  password: Callable[[], str] | str | None = None, token: str | None = None,
                  tenant: str = "admin", api_version: str | None = None, cache_file: Path | None = None,
-                 max_connections: int = 16):
+                 max_connections: int = 16, explicit_password: str | None = None):
         if not controller:
             raise errors.UsageError("no controller URL configured",
                                     "set AVI_CONTROLLER or `avictl config set controller https://...`")
@@ -46,6 +46,10 @@ class Session:
         self.username = username
         self._password = password
         self.token = token
+        # Explicit credentials (a token, or a password given for this run: AVI_PASSWORD) beat a
+        # cached session: the cache is reused only when it was made with the same one.
+        self._explicit = token or explicit_password
+        self.credential_source = "token" if token else ("explicit" if explicit_password else "stored")
         self.tenant = tenant or "admin"
         self.configured_version = api_version
         self._ready = False
@@ -59,6 +63,8 @@ class Session:
                                    headers={"Accept": "application/json"})
         if token:
             self.opts.redactor.add(token)
+        if explicit_password:
+            self.opts.redactor.add(explicit_password)
 
     # -- state ------------------------------------------------------------------------------
 
@@ -221,7 +227,7 @@ class Session:
     # -- the session cache ------------------------------------------------------------------
 
     def _load_cache(self) -> bool:
-        if not self.cache_file or self.token and not self.username:
+        if not self.cache_file:
             return False
         try:
             st = self.cache_file.stat()
@@ -231,6 +237,10 @@ class Session:
         except (OSError, ValueError):
             return False
         if data.get("controller") != self.controller or data.get("username") != self.username:
+            return False
+        if data.get("source", "stored") != self.credential_source:
+            return False
+        if self._explicit is not None and not _same_secret(self._explicit, data.get("fingerprint")):
             return False
         cookies = data.get("cookies") or {}
         if not cookies or "csrftoken" not in cookies:
@@ -247,7 +257,10 @@ class Session:
         if not self.cache_file:
             return
         data = {"controller": self.controller, "username": self.username, "version": self.controller_version,
-                "cookies": {c.name: c.value for c in self.transport.cookies.jar}, "saved": time.time()}
+                "cookies": {c.name: c.value for c in self.transport.cookies.jar}, "saved": time.time(),
+                "source": self.credential_source}
+        if self._explicit is not None:
+            data["fingerprint"] = _fingerprint(self._explicit)
         try:
             self.cache_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             tmp = self.cache_file.with_suffix(f".{os.getpid()}.tmp")
@@ -264,6 +277,26 @@ class Session:
                 self.cache_file.unlink()
             except OSError:
                 pass
+
+
+def _fingerprint(secret: str, salt: bytes | None = None) -> dict[str, str]:
+    """A salted, deliberately slow hash of a credential: enough to tell whether a cached session
+    was made with the same one, costly to guess from (scrypt, a few ms)."""
+    salt = salt if salt is not None else os.urandom(16)
+    digest = hashlib.scrypt(secret.encode("utf-8"), salt=salt, n=2 ** 11, r=8, p=1, dklen=32)
+    return {"salt": salt.hex(), "scrypt": digest.hex()}
+
+
+def _same_secret(secret: str, fingerprint: Any) -> bool:
+    import hmac
+
+    if not isinstance(fingerprint, dict):
+        return False
+    try:
+        salt = bytes.fromhex(str(fingerprint.get("salt")))
+    except ValueError:
+        return False
+    return hmac.compare_digest(_fingerprint(secret, salt)["scrypt"], str(fingerprint.get("scrypt")))
 
 
 def cache_file_for(cache_dir: Path, controller: str, username: str | None) -> Path:
