@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 OK = 0
 FAILURE = 1
 USAGE = 2
@@ -119,7 +121,71 @@ def format_error(err: BaseException) -> str:
         if err.hint:
             text += f"\nhint: {one_line(err.hint)}"
         return text
-    return f"avictl: error: {type(err).__name__}: {one_line(str(err))}\nhint: rerun with --debug for details"
+    return f"avictl: error: {describe_exception(err)}\nhint: rerun with --debug for details"
+
+
+# errno → what an operator reads (the C library's words, without "[Errno N]").
+_ERRNO_WORDS = {
+    "ECONNREFUSED": "connection refused (nothing listens there)",
+    "ECONNRESET": "the connection was reset by the server",
+    "ETIMEDOUT": "timed out",
+    "EHOSTUNREACH": "no route to the host",
+    "ENETUNREACH": "the network is unreachable",
+    "ENOSPC": "no space left on the device",
+    "EACCES": "permission denied",
+    "EPERM": "permission denied",
+    "ENOENT": "no such file or directory",
+    "EPIPE": "the reader went away (broken pipe)",
+    "EADDRNOTAVAIL": "the address is not available here",
+}
+_TIMEOUT_NAMES = ("ConnectTimeout", "ReadTimeout", "WriteTimeout", "PoolTimeout", "TimeoutException", "timeout",
+                  "TimeoutError")
+
+
+def describe_exception(exc: BaseException) -> str:
+    """A low-level failure in an operator's words: no class names, no errno numbers, no C file.
+
+    `ConnectError: [Errno 111] Connection refused` → "connection refused (nothing listens
+    there)"; `ReadTimeout` → "no answer within the timeout"; an SSL verification failure →
+    "the server's certificate is not trusted (…)"; `OSError: [Errno 28] …` → "no space left
+    on the device".
+    """
+    import errno as errno_mod
+    import re
+
+    seen: set[int] = set()
+    chain: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen and len(chain) < 8:
+        seen.add(id(cur))
+        chain.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    names = {type(e).__name__ for e in chain}
+    if names & set(_TIMEOUT_NAMES):
+        return "timed out connecting" if "ConnectTimeout" in names else "no answer within the timeout"
+    for e in chain:
+        if type(e).__name__ == "SSLCertVerificationError" or "CERTIFICATE_VERIFY_FAILED" in str(e):
+            detail = getattr(e, "verify_message", None) or _clean(str(e), re)
+            return f"the server's certificate is not trusted ({detail})"
+    for e in chain:
+        if type(e).__name__ == "gaierror" or "Name or service not known" in str(e) \
+                or "nodename nor servname" in str(e) or "Temporary failure in name resolution" in str(e):
+            return "the host name does not resolve (DNS)"
+    for e in chain:
+        code = getattr(e, "errno", None)
+        if isinstance(code, int) and errno_mod.errorcode.get(code) in _ERRNO_WORDS:
+            return _ERRNO_WORDS[errno_mod.errorcode[code]]
+    for e in chain:
+        text = _clean(str(e), re)
+        if text:
+            return text
+    return "an unexpected failure"
+
+
+def _clean(text: str, re: Any) -> str:
+    text = re.sub(r"\[(Errno \d+|[A-Z0-9]+: [A-Z0-9_]+)\]\s*", "", text)
+    text = re.sub(r"\s*\(_ssl\.c:\d+\)", "", text)
+    return one_line(text.strip().rstrip("."), 200)
 
 
 def one_line(text: str, limit: int = 400) -> str:

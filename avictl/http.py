@@ -123,7 +123,7 @@ def ssl_context(opts: HttpOptions) -> ssl.SSLContext | bool:
         try:
             return ssl.create_default_context(cafile=opts.ca_bundle)
         except (OSError, ssl.SSLError) as exc:
-            raise errors.UsageError(f"cannot read CA bundle {opts.ca_bundle}: {exc}",
+            raise errors.UsageError(f"cannot read CA bundle {opts.ca_bundle}: {errors.describe_exception(exc)}",
                                     "check the ca_bundle setting or --ca-bundle") from None
     return True
 
@@ -212,7 +212,7 @@ class Transport:
                 if not retry:
                     raise errors.AmbiguousRequest(
                         f"{method} {self._display_url(request)}: connection lost after sending "
-                        f"({type(exc).__name__}); the server may or may not have applied it") from None
+                        f"({errors.describe_exception(exc)}); the server may or may not have applied it") from None
                 raise self._connect_error(request, exc) from None
             self._log_response(request, response, start)
             if response.is_redirect:
@@ -295,12 +295,11 @@ class Transport:
 
     def _connect_error(self, request: httpx.Request, exc: Exception) -> errors.AvictlError:
         where = f"{self.name} at {request.url.scheme}://{request.url.netloc.decode()}"
-        reason = self.opts.redactor.text(str(exc) or type(exc).__name__)
+        reason = self.opts.redactor.text(errors.describe_exception(exc))
         if isinstance(exc, httpx.TimeoutException):
-            return errors.ConnectError(f"cannot reach {where}: timed out ({type(exc).__name__})",
+            return errors.ConnectError(f"cannot reach {where}: {reason}",
                                        "raise --timeout or check the URL and network")
-        if "CERTIFICATE_VERIFY_FAILED" in reason or "certificate verify failed" in reason.lower() \
-                or isinstance(getattr(exc, "__context__", None), ssl.SSLCertVerificationError):
+        if "certificate is not trusted" in reason:
             return errors.ConnectError(f"TLS verification failed for {where}: {reason}",
                                        "pass the server's CA with --ca-bundle (or the ca_bundle setting); "
                                        "--insecure skips verification")
@@ -352,14 +351,14 @@ class Transport:
             response = self._send_within(request, budget, start)
         except httpx.HTTPError as exc:
             self._log_failure(request, exc, start)
-            return Probe(str(request.url), None, f"unreachable ({type(exc).__name__})")
+            return Probe(str(request.url), None, f"unreachable: {errors.describe_exception(exc)}")
         self._log_response(request, response, start)
         return Probe(str(request.url), response.status_code, f"HTTP {response.status_code}")
 
     def _log_failure(self, request: httpx.Request, exc: Exception, start: float) -> None:
         if self.opts.verbose or self.opts.debug:
             ms = (time.monotonic() - start) * 1000
-            self._log(f"{request.method} {self._display_url(request)} → {type(exc).__name__} ({ms:.0f} ms)")
+            self._log(f"{request.method} {self._display_url(request)} → {errors.describe_exception(exc)} ({ms:.0f} ms)")
 
 
 URL_SAFE = "/:@!$&'()*+,;=-._~%?"

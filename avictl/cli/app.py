@@ -54,8 +54,13 @@ def _wait(client: Any, app_id: str, timeout: float) -> dict[str, Any]:
     try:
         with wait_words():
             app = wait_for_app(client, app_id, timeout, on_progress=lambda p: progress.note(progress_text(p)))
+    except KeyboardInterrupt:
+        progress.fail("interrupted: stopped waiting (the deployment goes on in Marathon)")
+        raise
     except BaseException as exc:
-        progress.fail(getattr(exc, "message", None) or type(exc).__name__)
+        from ..errors import describe_exception
+
+        progress.fail(getattr(exc, "message", None) or describe_exception(exc))
         raise
     progress.done(progress_text(app_progress(app)))
     return app

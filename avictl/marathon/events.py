@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import errors
+
 HEARTBEAT = "heartbeat"
 CONNECTED = "event_stream_attached"
 DISCONNECTED = "_disconnected"
@@ -211,7 +213,7 @@ class EventReader:
                             if event.type != HEARTBEAT:
                                 self.queue.put(event)
             except Exception as exc:  # any failure of the stream just means: poll, and reconnect later
-                self.errors.append(f"{type(exc).__name__}: {exc}")
+                self.errors.append(errors.describe_exception(exc))
             finally:
                 self._response = None
             if self._stop.is_set():

@@ -17,7 +17,8 @@ def load_app_definition(text_or_bytes: str | bytes, source_name: str = "-") -> d
     if not text.strip():
         raise UsageError(f"{source_name}: empty input, expected a Marathon app definition (a JSON object)")
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=no_constants)
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=no_constants,
+                          parse_int=_bounded_int, parse_float=_finite_float)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{source_name}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
                          "fix the JSON syntax there (a trailing comma or a missing quote is the usual cause)") from None
@@ -27,6 +28,9 @@ def load_app_definition(text_or_bytes: str | bytes, source_name: str = "-") -> d
                          "a key may appear only once in a JSON object") from None
     except BadConstant as exc:
         raise UsageError(f"{source_name}: invalid JSON: {exc.name} is not a JSON number") from None
+    except _OutOfRange as exc:
+        raise UsageError(_out_of_range_message(text, exc.literal, source_name),
+                         "Marathon's numbers are 64-bit integers and finite doubles; nothing was sent") from None
     except RecursionError:
         raise UsageError(f"{source_name}: JSON nested too deeply to be an app definition") from None
     if isinstance(data, list) or (isinstance(data, dict) and "apps" in data and "id" in data and "cmd" not in data):
@@ -73,4 +77,38 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def no_constants(name: str) -> Any:
     raise BadConstant(name)
+
+
+class _OutOfRange(Exception):
+    def __init__(self, literal: str):
+        self.literal = literal
+
+
+LONG_DIGITS = 19  # Marathon reads numbers into JVM Int, Long and Double fields
+
+
+def _bounded_int(literal: str) -> int:
+    if len(literal.lstrip("-")) > LONG_DIGITS or not -2 ** 63 <= int(literal) < 2 ** 63:
+        raise _OutOfRange(literal)
+    return int(literal)
+
+
+def _finite_float(literal: str) -> float:
+    value = float(literal)
+    if value in (float("inf"), float("-inf")):
+        raise _OutOfRange(literal)
+    return value
+
+
+def _out_of_range_message(text: str, literal: str, source_name: str) -> str:
+    """Where the number is and which field holds it, without echoing thousands of digits."""
+    import re
+
+    at = text.find(literal)
+    line = text.count("\n", 0, at) + 1
+    col = at - (text.rfind("\n", 0, at) + 1) + 1
+    key = re.search(r'"((?:[^"\\]|\\.)*)"\s*:\s*$', text[max(0, at - 300):at])
+    shown = literal if len(literal) <= 24 else f"a number of {len(literal.lstrip('-'))} digits"
+    field = f"{key.group(1)}: " if key else ""
+    return f"{source_name}: line {line}, column {col}: {field}{shown} is out of range"
 
