@@ -109,6 +109,7 @@ class ConfigFile:
     default_profile: str | None = None
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     exists: bool = False
+    text: str = ""  # the file as read: a save edits it in place, keeping the user's comments and layout
 
 
 def load_file(path: Path | None = None) -> ConfigFile:
@@ -126,7 +127,7 @@ def load_file(path: Path | None = None) -> ConfigFile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path}: {exc}", "fix the TOML syntax at that line") from None
-    cfg = ConfigFile(path, exists=True)
+    cfg = ConfigFile(path, exists=True, text=text)
     default = data.pop("default_profile", None)
     if default is not None and not isinstance(default, str):
         raise ConfigError(f"config file {path}, line {_line_of(text, 'default_profile')}: "
@@ -172,15 +173,65 @@ def _line_of(text: str, key: str) -> int | str:
 
 
 def dump_toml(cfg: ConfigFile) -> str:
-    lines = ["# avictl configuration: profiles of settings. No secrets are kept here.", ""]
+    """The file's new text: the file as read, edited in place with tomlkit (comments, order and
+    layout the user gave it stay), or a fresh file when there was none."""
+    import tomlkit
+
+    doc = tomlkit.parse(cfg.text) if cfg.text.strip() else tomlkit.document()
+    if not cfg.text.strip():
+        doc.add(tomlkit.comment("avictl configuration: profiles of settings. No secrets are kept here."))
+        doc.add(tomlkit.nl())
     if cfg.default_profile:
-        lines += [f"default_profile = {_toml_value(cfg.default_profile)}", ""]
+        if "default_profile" in doc:
+            doc["default_profile"] = cfg.default_profile
+        else:  # top-level keys must come before the first table
+            doc.body.insert(_first_table(doc.body), (tomlkit.key("default_profile"), tomlkit.item(cfg.default_profile)))
+            doc = tomlkit.parse(tomlkit.dumps(doc))  # re-read so tomlkit indexes the inserted key
+    elif "default_profile" in doc:
+        del doc["default_profile"]
+    if not cfg.profiles:
+        if "profiles" in doc:
+            del doc["profiles"]
+        return tomlkit.dumps(doc)
+    if "profiles" not in doc:
+        doc.add(tomlkit.nl())
+        doc["profiles"] = tomlkit.table(is_super_table=True)
+    tables = doc["profiles"]
+    for name in [n for n in tables if n not in cfg.profiles]:
+        del tables[name]
     for name in sorted(cfg.profiles):
-        lines.append(f"[profiles.{_toml_key(name)}]")
-        for key, value in cfg.profiles[name].items():
-            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
-        lines.append("")
-    return "\n".join(lines)
+        values = cfg.profiles[name]
+        if name not in tables:
+            tables[name] = tomlkit.table()
+        table = tables[name]
+        for key in [k for k in table if k not in values]:
+            del table[key]
+        for key, value in values.items():
+            if key in table:
+                if table[key] != value:
+                    table[key] = value
+            else:
+                _add_after_last_key(table, key, value)
+    return tomlkit.dumps(doc)
+
+
+def _add_after_last_key(table: Any, key: str, value: Any) -> None:
+    """A new key goes right after the table's last key, not after the comments and blank lines
+    that lead into the next table."""
+    keys = list(table.keys())
+    try:
+        table.value._insert_after(keys[-1], key, value)  # tomlkit's own placement
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+        table[key] = value
+
+
+def _first_table(body: list[Any]) -> int:
+    import tomlkit.items
+
+    for i, (_, item) in enumerate(body):
+        if isinstance(item, (tomlkit.items.Table, tomlkit.items.AoT)):
+            return i
+    return len(body)
 
 
 def _toml_key(key: str) -> str:

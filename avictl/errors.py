@@ -146,7 +146,7 @@ def describe_exception(exc: BaseException) -> str:
     """A low-level failure in an operator's words: no class names, no errno numbers, no C file.
 
     `ConnectError: [Errno 111] Connection refused` → "connection refused (nothing listens
-    there)"; `ReadTimeout` → "no answer within the timeout"; an SSL verification failure →
+    there)"; `ReadTimeout` → "timed out waiting for an answer"; an SSL verification failure →
     "the server's certificate is not trusted (…)"; `OSError: [Errno 28] …` → "no space left
     on the device".
     """
@@ -162,7 +162,7 @@ def describe_exception(exc: BaseException) -> str:
         cur = cur.__cause__ or cur.__context__
     names = {type(e).__name__ for e in chain}
     if names & set(_TIMEOUT_NAMES):
-        return "timed out connecting" if "ConnectTimeout" in names else "no answer within the timeout"
+        return "timed out connecting" if "ConnectTimeout" in names else "timed out waiting for an answer"
     for e in chain:
         if type(e).__name__ == "SSLCertVerificationError" or "CERTIFICATE_VERIFY_FAILED" in str(e):
             detail = getattr(e, "verify_message", None) or _clean(str(e), re)

@@ -255,52 +255,23 @@ def _fit(rows: list[list[str]], headers: list[str], width: int) -> list[list[str
     return [[v if len(v) <= widths[i] else v[: max(1, widths[i] - 1)] + "…" for i, v in enumerate(r)] for r in rows]
 
 
-def to_yaml(data: Any, indent: int = 0) -> str:
-    """A small YAML emitter for JSON-like data (no dependency for an optional format)."""
-    pad = "  " * indent
-    if isinstance(data, dict):
-        if not data:
-            return pad + "{}\n"
-        out = []
-        for k, v in data.items():
-            if isinstance(v, (dict, list)) and v:
-                out.append(f"{pad}{_yaml_scalar(str(k))}:\n{to_yaml(v, indent + 1)}")
-            else:
-                out.append(f"{pad}{_yaml_scalar(str(k))}: {_yaml_scalar(v)}\n")
-        return "".join(out)
-    if isinstance(data, list):
-        if not data:
-            return pad + "[]\n"
-        out = []
-        for v in data:
-            if isinstance(v, (dict, list)) and v:
-                body = to_yaml(v, indent + 1)
-                out.append(f"{pad}- {body.lstrip()}")
-            else:
-                out.append(f"{pad}- {_yaml_scalar(v)}\n")
-        return "".join(out)
-    return f"{pad}{_yaml_scalar(data)}\n"
+def to_yaml(data: Any) -> str:
+    """YAML by PyYAML's safe dumper (imported here, only for -o yaml): keys in their order,
+    block style, every string that could read as another type (a date, a number, `yes`) quoted."""
+    import yaml
+
+    return yaml.safe_dump(_plain(data), sort_keys=False, default_flow_style=False, allow_unicode=True,
+                          width=1 << 30)
 
 
-def _yaml_scalar(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, (dict, list)):
-        return "{}" if isinstance(value, dict) else "[]"
-    text = str(value)
-    if text == "" or not all(ch.isalnum() or ch in "-_./:@" for ch in text) or text.lower() in (
-            "true", "false", "null", "yes", "no", "on", "off", "~") or text[0] in "-:@" or _numeric(text):
-        return json.dumps(text)
-    return text
+def _plain(value: Any) -> Any:
+    """JSON-like data only: what the other formats would print (dates and other objects as text)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
 
 
-def _numeric(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
