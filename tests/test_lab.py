@@ -27,7 +27,7 @@ def test_lab_up_deploy_rerun_down(run_avictl, config_file):
     pid = None
     try:
         assert up.exit_code == 0, up
-        assert "profile 'lab' written" in up.stderr and "avictl deploy examples/Docker.json" in up.stderr
+        assert "profile 'lab' written" in up.stderr and "avictl -p lab deploy examples/Docker.json" in up.stderr
         state = dict(line.split("\t", 1) for line in up.stdout.splitlines())
         pid = int(state["pid"])
         assert alive(pid)
@@ -37,7 +37,7 @@ def test_lab_up_deploy_rerun_down(run_avictl, config_file):
         text = config_file.read_text()
         secret = run_avictl("lab", "password").stdout.strip()
         assert len(secret) >= 16 and secret not in text
-        assert 'default_profile = "lab"' in text and "password_command" in text
+        assert "default_profile" not in text and "password_command" in text
         ca = Path(state["ca_bundle"])
         assert ca.exists() and ca.parent.parent.parent == config_file.parent  # next to the profile
 
@@ -45,17 +45,17 @@ def test_lab_up_deploy_rerun_down(run_avictl, config_file):
         assert again.exit_code == 0 and "already running" in again.stderr, again
         assert int(dict(line.split("\t", 1) for line in again.stdout.splitlines())["pid"]) == pid
 
-        status = run_avictl("status", "-o", "json", timeout=60)
+        status = run_avictl("-p", "lab", "status", "-o", "json", timeout=60)
         assert status.exit_code == 0, status
         assert {row["system"] for row in json.loads(status.stdout) if row["authenticated"]} == {"marathon", "avi", "aws"}
 
-        deploy = run_avictl("deploy", EXAMPLE, "--elb", "avi-mesos-PublicSlaveL", "--yes", "-o", "json", timeout=120)
+        deploy = run_avictl("-p", "lab", "deploy", EXAMPLE, "--elb", "avi-mesos-PublicSlaveL", "--yes", "-o", "json", timeout=120)
         assert deploy.exit_code == 0, deploy
         summary = json.loads(deploy.stdout)
         assert summary["listener"] == f"80/HTTP → {summary['service_port']}/HTTP"
-        assert run_avictl("vs", "port", "/webapp1").stdout.strip() == str(summary["service_port"])
+        assert run_avictl("-p", "lab", "vs", "port", "/webapp1").stdout.strip() == str(summary["service_port"])
 
-        rerun = run_avictl("deploy", EXAMPLE, "--yes", "-o", "json", timeout=120)
+        rerun = run_avictl("-p", "lab", "deploy", EXAMPLE, "--yes", "-o", "json", timeout=120)
         assert rerun.exit_code == 0, rerun
         assert json.loads(rerun.stdout)["elb_action"] == "unchanged" and "no change" in rerun.stderr
     finally:
@@ -71,3 +71,20 @@ def test_lab_up_deploy_rerun_down(run_avictl, config_file):
     assert "[profiles.lab]" not in config_file.read_text()
     assert run_avictl("lab", "status").exit_code == 3
     assert "not running" in run_avictl("lab", "down").stderr
+
+
+def test_lab_down_never_makes_another_profile_the_default(run_avictl, config_file):
+    """lab up; config init a prod profile; lab down: there is no default, prod is not it."""
+    try:
+        assert run_avictl("lab", "up", timeout=120).exit_code == 0
+        prod = run_avictl("--profile", "prod", "config", "init", "--controller", "https://avi.prod.example.com",
+                          "--elb", "prod-elb")
+        assert prod.exit_code == 0, prod
+        assert run_avictl("config", "use", "lab").exit_code == 0  # the user chose it
+    finally:
+        down = run_avictl("lab", "down", timeout=60)
+    assert down.exit_code == 0 and "no default" in down.stderr, down
+    listing = run_avictl("config", "list", "-o", "json")
+    rows = json.loads(listing.stdout)
+    assert [r["name"] for r in rows] == ["prod"] and not any(r.get("default") for r in rows), listing
+    assert "default_profile" not in config_file.read_text()

@@ -22,7 +22,10 @@ def up(
     deploy_seconds: float = typer.Option(2.0, "--deploy-seconds", min=0.1, max=120,
                                          help="How long a Marathon deployment takes."),
 ) -> None:
-    """Start the lab in the background on 127.0.0.1 and write a `lab` profile.
+    """Start the lab in the background on 127.0.0.1 and write a `lab` profile (use it with -p lab).
+
+    The `lab` profile never becomes the default by itself (`avictl config use lab` does that),
+    and `lab down` never makes another profile the default.
 
     Starts a Marathon stand-in, an Avi Controller stand-in over HTTPS (its CA is written
     next to the config file) whose Mesos cloud syncs Marathon apps into virtual services,
@@ -33,7 +36,7 @@ def up(
 
     \b
       avictl lab up
-      avictl deploy examples/Docker.json --elb avi-mesos-PublicSlaveL
+      avictl -p lab deploy examples/Docker.json --elb avi-mesos-PublicSlaveL
       avictl lab down
     """
     from ..config import load_file, save_file
@@ -46,16 +49,12 @@ def up(
                              deploy_seconds=deploy_seconds)
     cfg = load_file()
     cfg.profiles[runner.PROFILE] = runner.profile_values(lab)
-    made_default = False
-    if not cfg.default_profile or cfg.default_profile not in cfg.profiles:
-        cfg.default_profile = runner.PROFILE
-        made_default = True
-    save_file(cfg)
+    save_file(cfg)  # never made the default: only `avictl config use` changes that
     verb = "started" if started else "already running"
-    st.info(f"lab {verb} (pid {lab['pid']}); profile 'lab' written to {cfg.path}"
-            + (" and made the default" if made_default else ""))
+    st.info(f"lab {verb} (pid {lab['pid']}); profile 'lab' written to {cfg.path} "
+            "(not the default: pass -p lab, or run `avictl config use lab`)")
     _print_state(lab)
-    use = "" if cfg.default_profile == runner.PROFILE else "--profile lab "
+    use = "" if cfg.default_profile == runner.PROFILE else "-p lab "
     st.info("\nnext:\n"
             f"  avictl {use}status\n"
             f"  avictl {use}deploy examples/Docker.json --elb {lab['elb']}\n"
@@ -78,14 +77,19 @@ def down() -> None:
     st = state()
     stopped = runner.down()
     cfg = load_file()
-    if cfg.profiles.pop(runner.PROFILE, None) is not None:
-        if cfg.default_profile == runner.PROFILE:
-            cfg.default_profile = next(iter(sorted(cfg.profiles)), None)
+    was_default = cfg.default_profile == runner.PROFILE
+    if cfg.profiles.pop(runner.PROFILE, None) is not None or was_default:
+        if was_default:
+            cfg.default_profile = None  # never another profile: that could send the next command to prod
         save_file(cfg)
     if stopped:
         st.info(f"lab stopped (pid {stopped.get('pid')}); its state and the 'lab' profile are removed")
     else:
         st.info("the lab is not running; nothing to stop")
+    if was_default:
+        others = ", ".join(sorted(cfg.profiles)) or "none"
+        st.info(f"'lab' was the default profile: now there is no default (profiles: {others}); "
+                "choose one with `avictl config use NAME`")
 
 
 @group.command("status")
