@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .config import Settings
-from .errors import AuthError, UsageError
+from .errors import AuthError, UsageError, describe_exception
 
 SERVICE = "avictl"
 KEYRING_TIMEOUT = 3.0
@@ -118,7 +118,7 @@ def keyring_backend() -> tuple[Any, str | None]:
 
             result["backend"] = keyring.get_keyring()
         except Exception as exc:  # any backend failure means "no keyring"
-            result["error"] = f"{type(exc).__name__}: {exc}"
+            result["error"] = describe_exception(exc)
 
     if not _with_timeout(probe):
         return None, "the keyring did not answer (no D-Bus session?)"
@@ -151,7 +151,7 @@ def _keyring_call(backend: Any, method: str, *args: str) -> tuple[bool, Any, str
         try:
             result["value"] = getattr(backend, method)(SERVICE, *args)
         except Exception as exc:  # any backend failure means "no keyring" for this call
-            result["error"] = type(exc).__name__
+            result["error"] = describe_exception(exc)
 
     answered = _with_timeout(call)
     return answered, result.get("value"), result.get("error")

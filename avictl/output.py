@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable, Iterable
@@ -31,6 +32,8 @@ class Column:
     value: str | Callable[[dict], Any]
     wide: bool = False  # shown only with -o wide
     color: Callable[[Any], str | None] | None = None
+    # 0: always shown; higher numbers are dropped first when a table is wider than the terminal.
+    priority: int = 0
 
     def get(self, item: dict) -> Any:
         if callable(self.value):
@@ -81,8 +84,9 @@ class Printer:
     """Renders objects in the chosen format; one per invocation."""
 
     def __init__(self, fmt: str | None = None, *, query: str | None = None, no_headers: bool = False,
-                 no_color: bool = False, stream: IO[str] | None = None):
+                 no_color: bool = False, stream: IO[str] | None = None, err: IO[str] | None = None):
         self.stream = stream or sys.stdout
+        self.err = err
         self.tty = is_tty(self.stream)
         self.format = fmt or ("table" if self.tty else "tsv")
         self.query = query
@@ -202,22 +206,34 @@ class Printer:
 
     def _write_table(self, rows: list[dict], cols: list[Column]) -> None:
         if not rows:
+            if self.tty:  # like kubectl: nothing on stdout, a word on stderr for the person watching
+                err = self.err or sys.stderr
+                err.write("No resources found.\n")
+                err.flush()
             return
+        raw = [[c.get(item) for c in cols] for item in rows]
+        width = shutil.get_terminal_size((120, 24)).columns if self.tty else None
+        keep, text = fit_table([[cell_text(v) for v in r] for r in raw], cols, width)
+        cols = [cols[i] for i in keep]
         from tabulate import tabulate
 
-        raw = [[c.get(item) for c in cols] for item in rows]
-        text = [[cell_text(v) for v in r] for r in raw]
-        if self.tty:
-            text = _fit(text, [c.header for c in cols], shutil.get_terminal_size((120, 24)).columns)
-        if self.color:
-            for r_idx, r in enumerate(raw):
-                for c_idx, c in enumerate(cols):
-                    style = c.color(r[c_idx]) if c.color else None
-                    if style in _ANSI:
-                        text[r_idx][c_idx] = f"\x1b[{_ANSI[style]}m{text[r_idx][c_idx]}\x1b[0m"
-        headers = [c.header for c in cols] if self.headers else ()
-        table = tabulate(text, headers=headers, tablefmt="plain", disable_numparse=True)
-        self._write(table + "\n")
+        widths = [max(len(line) for line in cell.split("\n")) for cell in text[0]]
+        physical = [[c.header.ljust(w) for c, w in zip(cols, widths)]] if self.headers else []
+        for r_raw, cells in zip(raw, text):
+            parts = [cell.split("\n") for cell in cells]
+            styles = [c.color(r_raw[i]) if self.color and c.color else None for c, i in zip(cols, keep)]
+            for n in range(max(len(p) for p in parts)):
+                row = []
+                for p, w, style in zip(parts, widths, styles):
+                    cell = p[n] if n < len(p) else " " * w
+                    if style in _ANSI and cell.strip():
+                        cell = f"\x1b[{_ANSI[style]}m{cell}\x1b[0m"
+                    row.append(cell)
+                physical.append(row)
+        # Cells come padded to their column's width: tabulate lays them out as they are (the
+        # header is a row of its own, so --no-headers leaves the spacing as it was).
+        table = tabulate(physical, tablefmt="plain", disable_numparse=True, preserve_whitespace=True)
+        self._write("\n".join(line.rstrip() for line in table.split("\n")) + "\n")
 
     def _line_maker(self, fmt: str, columns: list[Column], name: str | Callable[[dict], Any]) -> Callable[[Any], str]:
         if fmt == "json":
@@ -241,18 +257,71 @@ def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.splitlines())
 
 
-def _fit(rows: list[list[str]], headers: list[str], width: int) -> list[list[str]]:
-    """Shorten the widest columns with an ellipsis until the table fits the terminal."""
-    ncols = len(headers)
-    widths = [max([len(headers[i])] + [len(r[i]) for r in rows]) for i in range(ncols)]
-    budget = width - 2 * (ncols - 1)
-    while sum(widths) > budget:
-        i = max(range(ncols), key=lambda k: widths[k])
-        floor = max(len(headers[i]), 8)
-        if widths[i] <= floor:
-            break
-        widths[i] = max(floor, widths[i] - (sum(widths) - budget))
-    return [[v if len(v) <= widths[i] else v[: max(1, widths[i] - 1)] + "…" for i, v in enumerate(r)] for r in rows]
+SEPARATOR = 2  # spaces between columns (tabulate's "plain" format)
+# Never cut: names, ids, addresses, ports — a cut one would be a wrong one. Such columns wrap
+# only as a last resort; the others wrap first.
+KEY_HEADER = re.compile(r"\b(NAME|ID|UUID|VIPS?|IPS?|PORTS?|HOST(NAME)?|ADDRESS|URL|DNS|NODE|SE|APP)\b")
+
+
+def fit_table(rows: list[list[str]], cols: list[Column], width: int | None) -> tuple[list[int], list[list[str]]]:
+    """Which columns to show and their cells, padded to their column's width (the header's
+    too, shown or not, so --no-headers keeps the spacing), so that no line is wider than
+    `width` (None: no limit, as when piped).
+
+    Like kubectl, nothing is cut: first the columns with the highest `priority` number are
+    left out, then the widest columns that are not names, ids, addresses or ports wrap onto
+    more lines, then such other columns are left out from the right, and only when that is
+    not enough do names, ids, addresses and ports wrap too. A wrapped cell holds "\n".
+    """
+    import textwrap
+
+    keep = list(range(len(cols)))
+    head = [c.header for c in cols]
+    key = [bool(KEY_HEADER.search(h)) for h in head]
+    w = {i: max([len(head[i])] + [len(r[i]) for r in rows]) for i in keep}
+
+    def total() -> int:
+        return sum(w.values()) + SEPARATOR * (len(w) - 1)
+
+    def drop(i: int) -> None:
+        keep.remove(i)
+        del w[i]
+
+    def shrink(candidates: list[int], floor_of: Callable[[int], int]) -> None:
+        for i in sorted(candidates, key=lambda k: -w[k]):
+            if total() <= width:
+                return
+            w[i] = max(min(w[i], floor_of(i)), w[i] - (total() - width))
+
+    if width is not None:
+        for i in sorted((i for i in keep if cols[i].priority > 0), key=lambda i: (-cols[i].priority, -i)):
+            if total() > width:
+                drop(i)
+        shrink([i for i in keep if not key[i]], lambda i: max(len(head[i]), 8))
+        for i in [i for i in reversed(keep) if not key[i] and i != keep[0]]:
+            if total() > width:
+                drop(i)
+        # Then names, ids, addresses and ports wrap: -o wide's extra columns first, then from the
+        # right, the first column (the object's name) last.
+        order = sorted((i for i in keep if key[i]), key=lambda i: (not cols[i].wide, i == keep[0], -i))
+        for floor in (lambda i: max(len(head[i]), 12), lambda i: 1):
+            for i in order:
+                if total() <= width:
+                    break
+                w[i] = max(min(w[i], floor(i)), w[i] - (total() - width))
+        if total() > width:  # narrower than every floor: share what there is
+            share = max(1, (width - SEPARATOR * (len(w) - 1)) // len(w))
+            for i in w:
+                w[i] = min(w[i], share)
+    out = []
+    for r in rows:
+        cells = []
+        for i in keep:
+            lines = textwrap.wrap(r[i], w[i], break_long_words=True, break_on_hyphens=False,
+                                  drop_whitespace=False) if len(r[i]) > w[i] else [r[i]]
+            cells.append("\n".join(line.ljust(w[i]) for line in lines or [""]))
+        out.append(cells)
+    return keep, out
 
 
 def to_yaml(data: Any) -> str:

@@ -194,4 +194,6 @@ def aws_error(exc: BaseException) -> AvictlError:
                             "check the network, AWS_REGION and AWS_ENDPOINT_URL")
     if kind in ("ParamValidationError",):
         return UsageError(f"invalid AWS request: {exc}")
-    return AvictlError(f"AWS: {kind}: {exc}")
+    from ..errors import describe_exception
+
+    return AvictlError(f"AWS: {describe_exception(exc)}")

@@ -67,7 +67,7 @@ class State:
             from ..output import Printer
 
             self._out = Printer(self.opts.output, query=self.opts.query, no_headers=self.opts.no_headers,
-                                no_color=self.opts.no_color, stream=self.stdout)
+                                no_color=self.opts.no_color, stream=self.stdout, err=self.stderr)
         return self._out
 
     @property

@@ -22,7 +22,7 @@ from typing import Any
 
 from ...aws import elb
 from ...aws.client import AwsClient
-from ...errors import AvictlError, Interrupted, RemoteError, RolledBack
+from ...errors import AvictlError, Interrupted, RemoteError, RolledBack, describe_exception
 from .model import Call, Event, OnEvent, Plan, Step
 from .plan import Ref
 from .wait import wait_healthy
@@ -259,4 +259,4 @@ def apply_plan(aws: AwsClient, plan: Plan, *, on_event: OnEvent = None, wait_tim
 
 
 def _short(exc: BaseException) -> str:
-    return exc.message if isinstance(exc, AvictlError) else f"{type(exc).__name__}: {exc}"
+    return exc.message if isinstance(exc, AvictlError) else describe_exception(exc)
