@@ -79,6 +79,13 @@ class RolledBack(AvictlError):
     exit_code = ROLLED_BACK
 
 
+class Declined(AvictlError):
+    """The user answered no to a confirmation: nothing was changed (exit 1)."""
+
+    def __init__(self, message: str = "aborted; nothing was changed", hint: str | None = None):
+        super().__init__(message, hint)
+
+
 class Interrupted(AvictlError):
     exit_code = INTERRUPTED
 

@@ -177,7 +177,7 @@ def test_deployment_cancel_rolls_back(cli, marathon_lab, marathon_profile_env):
     deps = json.loads(cli("deployment", "list", "-o", "json", env=marathon_profile_env).stdout)
     step = deps[0]["steps"][0]
     assert isinstance(step, list) if marathon_lab.v < (1, 0) else isinstance(step, dict)
-    marathon_lab.deploy_seconds = 0.2
+    marathon_lab.deploy_seconds = 2  # the rollback is still in progress when `watch` starts
     r = cli("deployment", "cancel", deps[0]["id"], "--yes", "-o", "json", env=marathon_profile_env)
     assert r.exit_code == 0, r
     rollback = json.loads(r.stdout)["rollbackDeploymentId"]
@@ -187,6 +187,8 @@ def test_deployment_cancel_rolls_back(cli, marathon_lab, marathon_profile_env):
     assert cli("app", "show", "webapp1", env=marathon_profile_env).exit_code == 3
     r = cli("deployment", "cancel", "no-such-id", "--yes", env=marathon_profile_env)
     assert r.exit_code == 3
+    r = cli("deployment", "watch", "no-such-id", env=marathon_profile_env)
+    assert r.exit_code == 3 and "not in progress" in r.stderr, r
 
 
 def test_app_wait_and_deployment_watch_all(cli, marathon_lab, marathon_profile_env):

@@ -126,7 +126,7 @@ class State:
         self.stderr.flush()
         answer = self.stdin.readline().strip().lower()
         if answer not in ("y", "yes"):
-            raise errors.AvictlError("aborted; nothing was changed")
+            raise errors.Declined()
         return True
 
     # -- HTTP and clients -------------------------------------------------------------------

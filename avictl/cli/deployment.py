@@ -49,6 +49,8 @@ def deployment_watch(
 ) -> None:
     """Follow deployments until they finish (exit 7 at --timeout, with the apps' last task failure).
 
+    An ID that is not in progress (finished, or unknown: Marathon keeps no history) is exit 3.
+
     Examples:
 
     \b
@@ -65,11 +67,11 @@ def deployment_watch(
     client = _client()
     ids = [deployment_id] if deployment_id else [d["id"] for d in client.deployments()]
     if deployment_id and not any(d.get("id") == deployment_id for d in client.deployments()):
-        # Marathon keeps no history: a finished deployment and an unknown id look the same, and a
-        # fast deployment may end before `watch` starts, so this is not an error.
-        st.info(f"deployment {deployment_id} is not in progress (it finished, or never existed); nothing to wait for")
-        st.out.list([{"id": deployment_id, "status": "not in progress"}], _dep_done_columns(), name="id")
-        return
+        # Marathon keeps no history: a finished deployment and an unknown id look the same. Both
+        # are "not found" (exit 3), as for `deployment cancel`; a script that must not fail on a
+        # deployment that ended first can watch `app wait APP` instead.
+        raise errors.NotFound(f"deployment {deployment_id} is not in progress (it finished, or never existed)",
+                              "avictl deployment list")
     deadline = time.monotonic() + timeout
     done = []
     for dep_id in ids:

@@ -22,7 +22,7 @@ def login(
     """Check the controller password and keep it in the OS keyring.
 
     The password comes from --password-stdin, AVI_PASSWORD, the profile's password_command,
-    or a prompt on a terminal; it is never taken from the command line.
+    or a prompt on a terminal (asked up to 3 times); it is never taken from the command line.
 
     Examples:
 
@@ -48,9 +48,23 @@ def login(
             raise errors.UsageError("--password-stdin: nothing was read from stdin")
     else:
         password = controller_password(s, interactive=True, warn=st.warn, use_keyring=False)
-    st.redactor.add(password)
+    # A password typed at the prompt may be mistyped: ask again, three tries in all (like sudo).
+    import os
+
+    prompted = not password_stdin and not os.environ.get("AVI_PASSWORD") and not s.password_command \
+        and st.stdin_tty
+    tries = 3 if prompted else 1
     client = st.avi()
-    client.login(password=password)
+    for attempt in range(1, tries + 1):
+        st.redactor.add(password)
+        try:
+            client.login(password=password)
+            break
+        except errors.AuthError as exc:
+            if attempt == tries:
+                raise
+            st.warn(f"{exc.message} ({tries - attempt} more {'try' if tries - attempt == 1 else 'tries'})")
+            password = controller_password(s, interactive=True, warn=st.warn, use_keyring=False)
     version = getattr(client, "version", None)
     st.info(f"logged in to {s.controller} as {s.username}" + (f" (controller {version})" if version else ""))
     if token_hours:

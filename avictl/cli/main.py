@@ -49,7 +49,7 @@ Examples:
   avictl elb retarget avi-mesos-PublicSlaveL --app /webapp --dry-run
 """
 
-EPILOG = "Exit status: 0 ok, 1 failure, 2 bad input, 3 not found, 4 conflict, 5 auth, 6 cannot connect, " \
+EPILOG = "Exit status: 0 ok, 1 failure (or a question answered no), 2 bad input, 3 not found, 4 conflict, 5 auth, 6 cannot connect, " \
          "7 wait timed out, 8 rolled back, 130 interrupted. See avictl(1)."
 
 

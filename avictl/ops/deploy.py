@@ -117,7 +117,7 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
             question = (f"{'Create' if action == 'create' else 'Update'} app {app_id} in Marathon, then point "
                         f"{opts.elb} port {opts.listener_port} and its health check at the app's service port?")
             if not opts.confirm_app(question):
-                raise errors.AvictlError("aborted; nothing was changed")
+                raise errors.Declined()
             approved = True
         if opts.dry_run:
             report.skip(f"dry run: would {action} {app_id}" if action != "unchanged" else
@@ -186,7 +186,7 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
                 report.skip(plan)
             else:
                 if not approved and opts.confirm is not None and not opts.confirm(plan):
-                    raise errors.AvictlError("aborted; nothing was changed")
+                    raise errors.Declined()
                 lb = retarget.apply_plan(aws, plan, on_event=report.note)  # read back after the change
                 result.elb_action = "changed"
                 result.changed.append("elb")
@@ -231,6 +231,9 @@ class _step:
 
     def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
         if exc is None:
+            return False
+        if isinstance(exc, errors.Declined):  # said once, by the error line itself
+            self.report.skip("not confirmed")
             return False
         if isinstance(exc, errors.AvictlError):
             self.report.fail(exc.message)
