@@ -100,6 +100,11 @@ class RemoteError(AvictlError):
         self.body = body
 
 
+class OutputClosed(Exception):
+    """stdout's reader went away (`| head -1`). Not an OSError on purpose: click turns EPIPE into
+    exit 1 by itself, and a listing cut short by its reader is not a failure."""
+
+
 class AmbiguousRequest(AvictlError):
     """A non-idempotent request may or may not have reached the server (connection lost after sending)."""
 

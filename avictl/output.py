@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO, Any
 
+from .errors import OutputClosed
 from .paging import pages_of
 
 FORMATS = ("table", "wide", "json", "jsonl", "tsv", "name", "yaml")
@@ -118,7 +119,7 @@ class Printer:
                     text = "".join(line(item) for item in page)
                 count += len(page)
                 self._write(text)
-                self.stream.flush()
+                self._flush()
             if fmt == "json":
                 self._write("\n]\n" if count else "]\n")
         elif fmt == "yaml":
@@ -250,7 +251,16 @@ class Printer:
         return lambda item: "\t".join(cell_text(c.get(item)).replace("\t", " ") for c in cols) + "\n"
 
     def _write(self, text: str) -> None:
-        self.stream.write(text)
+        try:
+            self.stream.write(text)
+        except BrokenPipeError:
+            raise OutputClosed() from None
+
+    def _flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise OutputClosed() from None
 
 
 def _indent(text: str) -> str:

@@ -7,6 +7,8 @@ fails every command line loudly instead of silently losing a command.
 
 from __future__ import annotations
 
+import errno
+import os
 import signal
 import sys
 import traceback
@@ -192,7 +194,9 @@ def hoist_global_options(root: Any, argv: list[str]) -> list[str]:
                 j += 1
         elif tok.startswith("-") and name in globals_ and name not in ("--help", "-h"):
             moved.append(tok)
-            if globals_[name] and "=" not in tok and j + 1 < len(argv):
+            if globals_[name] and "=" not in tok:
+                if j + 1 >= len(argv):  # `avictl app list -o`: say so, don't let it eat the command
+                    raise errors.UsageError(f"option {tok} needs a value", f"see 'avictl --help' for {tok}")
                 moved.append(argv[j + 1])
                 j += 1
         else:
@@ -253,8 +257,12 @@ def run(argv: list[str] | None = None, *, stdin: IO[str] | None = None, stdout: 
         _print(st, "avictl: interrupted")
         return errors.INTERRUPTED
     except BrokenPipeError:
-        return errors.FAILURE
+        return _reader_went_away(st)
+    except errors.OutputClosed:
+        return _reader_went_away(st)
     except Exception as exc:  # a bug: one line unless --debug
+        if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+            return _reader_went_away(st)
         if debug:
             traceback.print_exc(file=st.stderr)
         _print(st, st.redactor.text(errors.format_error(exc)))
@@ -269,6 +277,17 @@ def run(argv: list[str] | None = None, *, stdin: IO[str] | None = None, stdout: 
         if old_term is not None:
             signal.signal(signal.SIGTERM, old_term)
         set_state(None)
+
+
+def _reader_went_away(st: State) -> int:
+    """stdout was closed by its reader (`avictl vs list | head -1`): end quietly with 0, as
+    `set -o pipefail` scripts expect of a listing cut short on purpose (like git and gh)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, st.stdout.fileno())  # nothing left to flush into the closed pipe at exit
+    except (OSError, ValueError, AttributeError):
+        pass
+    return errors.OK
 
 
 def _print(st: State, text: str) -> None:
