@@ -46,9 +46,21 @@ KEYS: tuple[Key, ...] = (
     Key("aws_region", ("AWS_REGION", "AWS_DEFAULT_REGION"), help="AWS region"),
     Key("aws_endpoint_url", ("AWS_ENDPOINT_URL",), help="AWS endpoint URL (tests, the lab, private endpoints)"),
     Key("elb", ("AVICTL_ELB",), help="default load balancer name"),
-    Key("timeout", ("AVICTL_TIMEOUT",), kind=float, default=30.0, help="per-request HTTP timeout in seconds"),
+    Key("request_timeout", ("AVICTL_REQUEST_TIMEOUT", "AVICTL_TIMEOUT"), kind=float, default=30.0,
+        help="per-request HTTP timeout in seconds"),
 )
 KEY_BY_NAME = {k.name: k for k in KEYS}
+# Old spellings, still read for one release with a warning: key → its new name.
+DEPRECATED_KEYS = {"timeout": "request_timeout"}
+DEPRECATED_ENV = {"AVICTL_TIMEOUT": "AVICTL_REQUEST_TIMEOUT"}
+
+
+def canonical_key(key: str) -> str:
+    return DEPRECATED_KEYS.get(key, key)
+
+
+def deprecation(old: str, new: str) -> str:
+    return f"{old} is deprecated and will be removed in the next release: use {new}"
 SECRET_KEY_NAMES = frozenset({"password", "token", "secret", "marathon_password", "dcos_token", "authtoken"})
 
 
@@ -72,8 +84,14 @@ class Settings:
     aws_region: str | None = None
     aws_endpoint_url: str | None = None
     elb: str | None = None
-    timeout: float = 30.0
+    request_timeout: float = 30.0
     sources: dict[str, str] = field(default_factory=dict)  # key -> "flag" | "env:NAME" | "profile" | "default"
+    deprecations: list[str] = field(default_factory=list)  # old spellings in use, for one warning each
+
+    @property
+    def timeout(self) -> float:
+        """The per-request timeout (the old name of `request_timeout`)."""
+        return self.request_timeout
 
     def public(self) -> dict[str, Any]:
         """The settings as shown by `config show` (no secrets exist here to hide)."""
@@ -109,6 +127,7 @@ class ConfigFile:
     default_profile: str | None = None
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     exists: bool = False
+    deprecations: list[str] = field(default_factory=list)
     text: str = ""  # the file as read: a save edits it in place, keeping the user's comments and layout
 
 
@@ -139,7 +158,14 @@ def load_file(path: Path | None = None) -> ConfigFile:
     for name, values in profiles.items():
         if not isinstance(values, dict):
             raise ConfigError(f"config file {path}, line {_line_of(text, name)}: profile {name!r} must be a table")
-        cfg.profiles[name] = {k: _check_value(path, text, name, k, v) for k, v in values.items()}
+        checked = {k: _check_value(path, text, name, k, v) for k, v in values.items()}
+        for old, new in DEPRECATED_KEYS.items():
+            if old in checked:
+                value = checked.pop(old)
+                checked.setdefault(new, value)
+                cfg.deprecations.append(deprecation(f"profile key {old!r} ({path}, profile {name!r})",
+                                                    f"{new!r} (`avictl config set {new} VALUE` rewrites it)"))
+        cfg.profiles[name] = checked
     for leftover in data:
         raise ConfigError(f"config file {path}, line {_line_of(text, leftover)}: unknown top-level key {leftover!r}",
                           "profiles go in [profiles.NAME] tables")
@@ -151,7 +177,7 @@ def _check_value(path: Path, text: str, profile: str, key: str, value: Any) -> A
     if key.lower() in SECRET_KEY_NAMES:
         raise ConfigError(f"{where}: {key!r} looks like a secret; secrets do not belong in the config file",
                           "use AVI_PASSWORD, password_command or `avictl login` (OS keyring)")
-    spec = KEY_BY_NAME.get(key)
+    spec = KEY_BY_NAME.get(canonical_key(key))
     if spec is None:
         raise ConfigError(f"{where}: unknown key {key!r} in profile {profile!r}",
                           f"known keys: {', '.join(KEY_BY_NAME)}")
@@ -273,7 +299,7 @@ def validate_profile_name(name: str) -> str:
 
 def parse_value(key: str, raw: str) -> Any:
     """A `config set` / flag value converted to the key's type."""
-    spec = KEY_BY_NAME.get(key)
+    spec = KEY_BY_NAME.get(canonical_key(key))
     if spec is None:
         if key.lower() in SECRET_KEY_NAMES:
             raise UsageError(f"{key!r} is a secret and is never stored in the config file",
@@ -334,6 +360,7 @@ def resolve(profile_flag: str | None = None, flags: dict[str, Any] | None = None
                            f"create it with `avictl --profile {name} config init`")
     values = cfg.profiles.get(name, {})
     settings = Settings(profile=name, config_path=cfg.path)
+    settings.deprecations.extend(d for d in cfg.deprecations if f"profile {name!r}" in d)
     for spec in KEYS:
         value, source = spec.default, "default"
         if spec.name in values:
@@ -346,6 +373,8 @@ def resolve(profile_flag: str | None = None, flags: dict[str, Any] | None = None
                 except UsageError as exc:
                     raise UsageError(f"environment variable {env_name}: {exc.message}") from None
                 source = f"env:{env_name}"
+                if env_name in DEPRECATED_ENV:
+                    settings.deprecations.append(deprecation(env_name, DEPRECATED_ENV[env_name]))
                 break
         if flags and flags.get(spec.name) is not None:
             value, source = flags[spec.name], "flag"

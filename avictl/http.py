@@ -298,7 +298,7 @@ class Transport:
         reason = self.opts.redactor.text(errors.describe_exception(exc))
         if isinstance(exc, httpx.TimeoutException):
             return errors.ConnectError(f"cannot reach {where}: {reason}",
-                                       "raise --timeout or check the URL and network")
+                                       "raise --request-timeout or check the URL and network")
         if "certificate is not trusted" in reason:
             return errors.ConnectError(f"TLS verification failed for {where}: {reason}",
                                        "pass the server's CA with --ca-bundle (or the ca_bundle setting); "

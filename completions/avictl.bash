@@ -12,308 +12,308 @@ __avictl_spec() {
     case "$1" in
     '')
         cmds='config login logout status app deployment vs pool cloud api elb stack deploy lab completion'
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --version --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --version --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'config')
         cmds='init show list set unset use path'
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'config init')
         cmds=''
-        opts='--controller --username --tenant --api-version --ca-bundle --insecure --verify --password-command --marathon --marathon-username --marathon-ca-bundle --aws-profile --aws-region --aws-endpoint-url --elb --timeout --from-stack --default --no-default --no-input --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --help -h'
-        vals='--controller=- --username=- --tenant=- --api-version=- --ca-bundle=file --password-command=- --marathon=- --marathon-username=- --marathon-ca-bundle=file --aws-profile=- --aws-region=- --aws-endpoint-url=- --elb=elb --timeout=- --from-stack=- --profile=profile -p=profile --output=format -o=format --query=-'
+        opts='--controller --username --tenant --api-version --ca-bundle --insecure --verify --password-command --marathon --marathon-username --marathon-ca-bundle --aws-profile --aws-region --aws-endpoint-url --elb --request-timeout --from-stack --default --no-input --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --help -h'
+        vals='--controller=- --username=- --tenant=- --api-version=- --ca-bundle=file --password-command=- --marathon=- --marathon-username=- --marathon-ca-bundle=file --aws-profile=- --aws-region=- --aws-endpoint-url=- --elb=elb --request-timeout=- --from-stack=- --profile=profile -p=profile --output=format -o=format --query=-'
         args=''
         ;;
     'config show')
         cmds=''
-        opts='--sources --profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--sources --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'config list')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'config set')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='config_key -'
         ;;
     'config unset')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='config_key'
         ;;
     'config use')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='profile'
         ;;
     'config path')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'login')
         cmds=''
-        opts='--password-stdin --token-hours --no-store --profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--token-hours=- --profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--password-stdin --token-hours --no-store --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--token-hours=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'logout')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'status')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'app')
         cmds='list show post apply scale restart delete tasks ports wait'
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'app list')
         cmds=''
-        opts='--filter --profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--filter=- --profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--filter --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--filter=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'app show')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='app'
         ;;
     'app post')
         cmds=''
-        opts='--set --dry-run --wait --no-wait --timeout --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--set=- --timeout=- --profile=profile -p=profile --output=format -o=format --query=- --ca-bundle=file'
+        opts='--set --dry-run --wait --no-wait --timeout --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--set=- --timeout=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='file'
         ;;
     'app apply')
         cmds=''
-        opts='--set --dry-run --force --wait --no-wait --timeout --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--set=- --timeout=- --profile=profile -p=profile --output=format -o=format --query=- --ca-bundle=file'
+        opts='--set --dry-run --force --wait --no-wait --timeout --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--set=- --timeout=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='file'
         ;;
     'app scale')
         cmds=''
-        opts='--force --wait --timeout --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--timeout=- --profile=profile -p=profile --output=format -o=format --query=- --ca-bundle=file'
+        opts='--force --wait --timeout --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--timeout=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='app -'
         ;;
     'app restart')
         cmds=''
-        opts='--force --wait --timeout --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--timeout=- --profile=profile -p=profile --output=format -o=format --query=- --ca-bundle=file'
+        opts='--force --wait --timeout --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--timeout=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='app'
         ;;
     'app delete')
         cmds=''
-        opts='--yes -y --force --profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--yes -y --force --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='app'
         ;;
     'app tasks')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='app'
         ;;
     'app ports')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='app'
         ;;
     'app wait')
         cmds=''
-        opts='--timeout --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--timeout=- --profile=profile -p=profile --output=format -o=format --query=- --ca-bundle=file'
+        opts='--timeout --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--timeout=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='app'
         ;;
     'deployment')
         cmds='list watch cancel'
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'deployment list')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'deployment watch')
         cmds=''
-        opts='--timeout --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--timeout=- --profile=profile -p=profile --output=format -o=format --query=- --ca-bundle=file'
+        opts='--timeout --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--timeout=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='-'
         ;;
     'deployment cancel')
         cmds=''
-        opts='--force --yes -y --profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--force --yes -y --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='-'
         ;;
     'vs')
         cmds='list show port'
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'vs list')
         cmds=''
-        opts='--name --cloud --state --tenant --all-tenants -A --profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--name=- --cloud=- --state=- --tenant=- --profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--name --cloud --state --tenant --all-tenants -A --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--name=- --cloud=- --state=- --tenant=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'vs show')
         cmds=''
-        opts='--tenant --profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--tenant=- --profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--tenant --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--tenant=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='vs,app'
         ;;
     'vs port')
         cmds=''
-        opts='--ssl --tenant --profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--tenant=- --profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--ssl --tenant --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--tenant=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='app,vs'
         ;;
     'pool')
         cmds='list show'
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'pool list')
         cmds=''
-        opts='--name --tenant --all-tenants -A --profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--name=- --tenant=- --profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--name --tenant --all-tenants -A --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--name=- --tenant=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'pool show')
         cmds=''
-        opts='--tenant --profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--tenant=- --profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--tenant --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--tenant=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='-'
         ;;
     'cloud')
         cmds='list show'
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'cloud list')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'cloud show')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='-'
         ;;
     'api')
         cmds=''
-        opts='--data -d --tenant --profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--data=file -d=file --tenant=- --profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--data -d --tenant --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--data=file -d=file --tenant=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='http_method -'
         ;;
     'elb')
         cmds='list show health retarget'
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'elb list')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'elb show')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='elb'
         ;;
     'elb health')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='elb'
         ;;
     'elb retarget')
         cmds=''
-        opts='--app --port --listener-port --health-path --health-protocol --interval --health-timeout --healthy-threshold --unhealthy-threshold --fix-security-group --force --dry-run --yes -y --wait --timeout --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--app=app --port=- --listener-port=- --health-path=- --health-protocol=health_protocol --interval=- --health-timeout=- --healthy-threshold=- --unhealthy-threshold=- --timeout=- --profile=profile -p=profile --output=format -o=format --query=- --ca-bundle=file'
+        opts='--app --port --listener-port --health-path --health-protocol --interval --health-timeout --healthy-threshold --unhealthy-threshold --fix-security-group --force --dry-run --yes -y --wait --timeout --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--app=app --port=- --listener-port=- --health-path=- --health-protocol=health_protocol --interval=- --health-timeout=- --healthy-threshold=- --unhealthy-threshold=- --timeout=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='elb'
         ;;
     'stack')
         cmds='show'
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'stack show')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='-'
         ;;
     'deploy')
         cmds=''
-        opts='--elb --set --listener-port --health-path --health-protocol --fix-security-group --check-url --timeout --dry-run --yes -y --force --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--elb=elb --set=- --listener-port=- --health-path=- --health-protocol=health_protocol --check-url=check_url --timeout=- --profile=profile -p=profile --output=format -o=format --query=- --ca-bundle=file'
+        opts='--elb --set --listener-port --health-path --health-protocol --fix-security-group --check-url --timeout --dry-run --yes -y --force --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--elb=elb --set=- --listener-port=- --health-path=- --health-protocol=health_protocol --check-url=check_url --timeout=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='file'
         ;;
     'lab')
         cmds='up down status'
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'lab up')
         cmds=''
-        opts='--marathon-version --avi-version --deploy-seconds --profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--marathon-version=- --avi-version=- --deploy-seconds=- --profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--marathon-version --avi-version --deploy-seconds --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--marathon-version=- --avi-version=- --deploy-seconds=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'lab down')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'lab status')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'completion')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --timeout=- --ca-bundle=file'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='shell'
         ;;
     *)
@@ -327,7 +327,7 @@ __avictl_choices() {
     case "$1" in
     format) REPLY='table wide json jsonl tsv name yaml' ;;
     shell) REPLY='bash zsh fish' ;;
-    config_key) REPLY='controller username tenant api_version ca_bundle insecure password_command marathon marathon_username marathon_ca_bundle aws_profile aws_region aws_endpoint_url elb timeout' ;;
+    config_key) REPLY='controller username tenant api_version ca_bundle insecure password_command marathon marathon_username marathon_ca_bundle aws_profile aws_region aws_endpoint_url elb request_timeout' ;;
     http_method) REPLY='GET POST PUT PATCH DELETE' ;;
     health_protocol) REPLY='HTTP TCP' ;;
     check_url) REPLY='PATH URL' ;;

@@ -232,7 +232,7 @@ def test_request_timeout_with_retries_is_bounded(cli, marathon15):
     start = time.monotonic()
     r = cli("app", "list", "--timeout", "1", env={"MARATHON_URL": marathon15.url})
     elapsed = time.monotonic() - start
-    assert_one_error(r, 6, "timed out", "--timeout")
+    assert_one_error(r, 6, "timed out", "--request-timeout")
     assert len(marathon15.sent("GET", "^/v2/apps$")) == 3
     assert 2.5 <= elapsed < 7.0, elapsed  # 3 tries × 1 s + backoff ≤ 0.75 s
 

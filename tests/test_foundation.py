@@ -27,7 +27,7 @@ def test_config_init_by_flags_writes_0600_without_secrets(cli, config_file):
     assert stat.S_IMODE(config_file.stat().st_mode) == 0o600
     text = config_file.read_text()
     assert 'controller = "https://avi.example.com"' in text
-    assert 'default_profile = "default"' in text
+    assert "default_profile" not in text  # the "default" profile is used without it; nothing made default
     r = cli("config", "show", "-o", "json")
     data = json.loads(r.stdout)
     assert data["marathon"] == "http://master.mesos:8080" and data["elb"] == "avi-mesos-PublicSlaveL"
@@ -70,10 +70,10 @@ def test_config_init_interactive_on_a_tty(cli, config_file):
 PRECEDENCE = [
     # (profile value, env value, flag, expected, source)
     ("7", None, None, "7.0", "profile"),
-    ("7", "9", None, "9.0", "env:AVICTL_TIMEOUT"),
+    ("7", "9", None, "9.0", "env:AVICTL_REQUEST_TIMEOUT"),
     ("7", "9", "11", "11.0", "flag"),
     (None, None, None, "30.0", "default"),
-    (None, "9", None, "9.0", "env:AVICTL_TIMEOUT"),
+    (None, "9", None, "9.0", "env:AVICTL_REQUEST_TIMEOUT"),
 ]
 
 
@@ -81,18 +81,20 @@ PRECEDENCE = [
 def test_precedence_flag_env_profile_default(cli, profile_value, env_value, flag, expected, source):
     init(cli, "--controller", "https://a.example.com")
     if profile_value:
-        cli("config", "set", "timeout", profile_value)
-    env = {"AVICTL_TIMEOUT": env_value} if env_value else {}
-    args = ["--timeout", flag] if flag else []
+        cli("config", "set", "request_timeout", profile_value)
+    env = {"AVICTL_REQUEST_TIMEOUT": env_value} if env_value else {}
+    args = ["--request-timeout", flag] if flag else []
     r = cli(*args, "config", "show", "--sources", "-o", "tsv", env=env)
     rows = dict((line.split("\t")[0], line.split("\t")[1:]) for line in r.stdout.splitlines())
-    assert rows["timeout"] == [expected, source]
+    assert rows["request_timeout"] == [expected, source]
 
 
 def test_profile_selection_flag_env_file(cli):
     init(cli, "--controller", "https://one.example.com", profile="one")
     init(cli, "--controller", "https://two.example.com", profile="two")
-    assert cli("config", "show", "-o", "json").stdout.count("one.example.com") == 1  # first is the default
+    assert "one.example.com" not in cli("config", "show", "-o", "json").stdout  # never the default by itself
+    assert cli("config", "use", "one").exit_code == 0
+    assert cli("config", "show", "-o", "json").stdout.count("one.example.com") == 1
     assert "two.example.com" in cli("config", "show", env={"AVICTL_PROFILE": "two"}).stdout
     assert "one.example.com" in cli("-p", "one", "config", "show", env={"AVICTL_PROFILE": "two"}).stdout
     assert cli("config", "use", "two").exit_code == 0
@@ -104,6 +106,8 @@ def test_profile_selection_flag_env_file(cli):
 def test_config_list_marks_default_and_set_unset(cli):
     init(cli, "--controller", "https://one.example.com", profile="one")
     init(cli, "--marathon", "http://m:8080", profile="two")
+    assert cli("config", "list").stdout.splitlines()[0].split("\t")[:2] == ["one", "-"]  # never by itself
+    assert cli("config", "use", "one").exit_code == 0
     r = cli("config", "list")
     assert r.stdout.splitlines()[0].split("\t")[:2] == ["one", "*"]
     assert cli("-p", "two", "config", "set", "elb", "web-elb").exit_code == 0
@@ -169,6 +173,7 @@ def test_unknown_profile_exit_3(cli):
 def two_profiles(cli):
     init(cli, "--controller", "https://one.example.com", "--elb", "elb-one", profile="one")
     init(cli, "--controller", "https://two.example.com", profile="two")
+    assert cli("config", "use", "one").exit_code == 0
 
 
 def test_output_formats(cli, two_profiles):
@@ -406,7 +411,7 @@ def test_status_with_nothing_configured_says_how_to_start(cli):
 def test_config_init_writes_the_named_profile_not_the_default_one(cli, config_file):
     init(cli, "--controller", "https://p2.example.com", profile="p2")
     assert cli("config", "use", "p2").exit_code == 0
-    init(cli, "--timeout", "5")  # no --profile: SPEC says it writes "default"
+    init(cli, "--request-timeout", "5")  # no --profile: SPEC says it writes "default"
     text = config_file.read_text()
     assert "[profiles.default]" in text and 'default_profile = "p2"' in text
     import tomllib

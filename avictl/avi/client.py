@@ -70,7 +70,7 @@ class AviClient:
         if not settings.controller:
             raise errors.UsageError("no controller URL configured",
                                     "set AVI_CONTROLLER, or `avictl config set controller https://HOST`")
-        opts = opts or HttpOptions(timeout=settings.timeout, verify=not settings.insecure,
+        opts = opts or HttpOptions(timeout=settings.request_timeout, verify=not settings.insecure,
                                    ca_bundle=settings.ca_bundle)
         token = os.environ.get("AVI_AUTHTOKEN") or None
 

@@ -26,7 +26,7 @@ class GlobalOptions:
     query: str | None = None
     no_headers: bool = False
     no_color: bool = False
-    timeout: float | None = None
+    request_timeout: float | None = None
     verbose: bool = False
     debug: bool = False
     ca_bundle: str | None = None
@@ -56,9 +56,11 @@ class State:
         if self._settings is None:
             from ..config import resolve
 
-            flags = {"timeout": self.opts.timeout, "ca_bundle": self.opts.ca_bundle,
+            flags = {"request_timeout": self.opts.request_timeout, "ca_bundle": self.opts.ca_bundle,
                      "insecure": True if self.opts.insecure else None}
             self._settings = resolve(self.opts.profile, flags)
+            for message in self._settings.deprecations:
+                self.warn(message)
         return self._settings
 
     @property
@@ -142,7 +144,7 @@ class State:
             self._insecure_warned = True
             self.warn("TLS certificate verification is disabled (--insecure); the connection can be intercepted")
         verbose = self.opts.verbose or self.opts.debug
-        return HttpOptions(timeout=s.timeout, verify=not insecure, ca_bundle=ca,
+        return HttpOptions(timeout=s.request_timeout, verify=not insecure, ca_bundle=ca,
                            log=self.log if verbose else None, verbose=self.opts.verbose, debug=self.opts.debug,
                            redactor=self.redactor)
 

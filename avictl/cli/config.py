@@ -59,11 +59,11 @@ def init(
     aws_region: str = typer.Option(None, "--aws-region", help="AWS region."),
     aws_endpoint_url: str = typer.Option(None, "--aws-endpoint-url", help="AWS endpoint URL."),
     elb: str = typer.Option(None, "--elb", help="Default load balancer name."),
-    timeout: str = typer.Option(None, "--timeout", help="Per-request HTTP timeout in seconds."),
+    request_timeout: str = typer.Option(None, "--request-timeout", help="Per-request HTTP timeout in seconds."),
     from_stack: str = typer.Option(None, "--from-stack", metavar="STACK",
                                    help="Fill URLs and the ELB from a CloudFormation stack's outputs."),
-    make_default: bool = typer.Option(None, "--default/--no-default",
-                                      help="Make it the default profile (default: when it is the first)."),
+    make_default: bool = typer.Option(False, "--default",
+                                      help="Also make it the default profile (as `config use` does); never by itself."),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt, even on a terminal."),
 ) -> None:
     """Create or update a profile (the one named by --profile, else "default").
@@ -87,7 +87,7 @@ def init(
              "ca_bundle": ca_bundle, "insecure": insecure, "password_command": password_command,
              "marathon": marathon, "marathon_username": marathon_username,
              "marathon_ca_bundle": marathon_ca_bundle, "aws_profile": aws_profile, "aws_region": aws_region,
-             "aws_endpoint_url": aws_endpoint_url, "elb": elb, "timeout": timeout}
+             "aws_endpoint_url": aws_endpoint_url, "elb": elb, "request_timeout": request_timeout}
     values: dict[str, Any] = {}
     for key, raw in given.items():
         if raw is None:
@@ -99,7 +99,7 @@ def init(
         from ..config import ConfigFile, resolve
 
         draft = ConfigFile(cfg.path, cfg.default_profile, {**cfg.profiles, name: {**profile, **values}}, True)
-        st._settings = resolve(name, {"timeout": st.opts.timeout}, draft)
+        st._settings = resolve(name, {"request_timeout": st.opts.request_timeout}, draft)
         for key, value in stack_profile(from_stack).items():
             values.setdefault(key, value)
     if not values and not no_input and st.stdin_tty and st.stderr_tty:
@@ -110,7 +110,7 @@ def init(
     profile.update(values)
     known = [k.name for k in KEYS]
     cfg.profiles[name] = {k: profile[k] for k in known if k in profile}
-    if make_default or (make_default is None and not cfg.default_profile):
+    if make_default:  # only when asked: a profile never becomes the default by itself
         cfg.default_profile = name
     save_file(cfg)
     st.info(f"wrote profile {name!r} to {cfg.path}" + (" (default)" if cfg.default_profile == name else ""))
@@ -235,12 +235,15 @@ def set_key(
     """
     from ..config import parse_value, save_file
 
+    from ..config import DEPRECATED_KEYS, canonical_key, deprecation
+
     key = key.replace("-", "_")
     parsed = parse_value(key, value)
+    if key in DEPRECATED_KEYS:
+        state().warn(deprecation(f"key {key!r}", repr(canonical_key(key))))
+        key = canonical_key(key)
     cfg, name = _target_profile()
     cfg.profiles.setdefault(name, {})[key] = parsed
-    if not cfg.default_profile:
-        cfg.default_profile = name
     save_file(cfg)
     state().info(f"{name}: {key} = {parsed}")
 
@@ -254,9 +257,9 @@ def unset_key(key: str = typer.Argument(..., help="Profile key to remove.")) -> 
     \b
       avictl config unset api_version
     """
-    from ..config import KEY_BY_NAME, save_file
+    from ..config import KEY_BY_NAME, canonical_key, save_file
 
-    key = key.replace("-", "_")
+    key = canonical_key(key.replace("-", "_"))
     if key not in KEY_BY_NAME:
         raise errors.UsageError(f"unknown key {key!r}", f"known keys: {', '.join(KEY_BY_NAME)}")
     cfg, name = _target_profile()

@@ -90,7 +90,10 @@ def root_callback(
     query: str = typer.Option(None, "--query", metavar="JMESPATH", help="JMESPath applied to the JSON form."),
     no_headers: bool = typer.Option(False, "--no-headers", help="Omit table headers."),
     no_color: bool = typer.Option(False, "--no-color", help="No colour (also NO_COLOR)."),
-    timeout: float = typer.Option(None, "--timeout", metavar="SECONDS", help="Per-request HTTP timeout (default 30)."),
+    request_timeout: float = typer.Option(None, "--request-timeout", metavar="SECONDS",
+                                          help="Per-request HTTP timeout (default 30; env AVICTL_REQUEST_TIMEOUT)."),
+    old_timeout: float = typer.Option(None, "--timeout", metavar="SECONDS", hidden=True,
+                                      help="Deprecated spelling of --request-timeout (before the command)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each HTTP request to stderr."),
     debug: bool = typer.Option(False, "--debug", help="Log headers and bodies (secrets redacted) and tracebacks."),
     ca_bundle: str = typer.Option(None, "--ca-bundle", metavar="PEM", help="CA bundle to verify TLS servers."),
@@ -101,8 +104,16 @@ def root_callback(
 
     if output is not None and output not in FORMATS:
         raise errors.UsageError(f"unknown output format {output!r}", f"choose one of: {', '.join(FORMATS)}")
-    if timeout is not None and not 0 < timeout <= 86400:
-        raise errors.UsageError(f"--timeout must be between 0 and 86400 seconds, not {timeout:g}")
+    deprecated = []
+    if old_timeout is not None:
+        # A waiting command's own --timeout (after it) is its wait limit; here, before the
+        # command, it meant the per-request limit: still so for one release, with a warning.
+        deprecated.append("--timeout before the command (or on one that does not wait) is deprecated and will be "
+                          "removed in the next release: use --request-timeout for the per-request limit")
+        if request_timeout is None:
+            request_timeout = old_timeout
+    if request_timeout is not None and not 0 < request_timeout <= 86400:
+        raise errors.UsageError(f"--request-timeout must be between 0 and 86400 seconds, not {request_timeout:g}")
     if ca_bundle is not None:
         import os
 
@@ -112,7 +123,10 @@ def root_callback(
 
     st = state()
     st.opts = GlobalOptions(profile=profile, output=output, query=query, no_headers=no_headers, no_color=no_color,
-                            timeout=timeout, verbose=verbose, debug=debug, ca_bundle=ca_bundle, insecure=insecure)
+                            request_timeout=request_timeout, verbose=verbose, debug=debug, ca_bundle=ca_bundle,
+                            insecure=insecure)
+    for message in deprecated:
+        st.warn(message)
     if query is not None:
         st.out.search({})  # fail on a bad expression before anything is sent
 
