@@ -11,7 +11,7 @@
 __avictl_spec() {
     case "$1" in
     '')
-        cmds='config login logout status app deployment vs pool cloud api elb stack deploy lab completion'
+        cmds='config login logout status app deployment vs pool cloud api elb stack deploy lab completion help'
         opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --version --help -h'
         vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
@@ -315,6 +315,12 @@ __avictl_spec() {
         opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
         vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='shell'
+        ;;
+    'help')
+        cmds=''
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
+        args='-*'
         ;;
     *)
         cmds='' opts='' vals='' args=''

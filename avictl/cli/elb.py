@@ -163,7 +163,7 @@ def elb_retarget(
     Examples:
 
     \b
-      avictl elb retarget avi-mesos-PublicSlaveL --app /webapp --dry-run
+      avictl elb retarget avi-mesos-PublicSlaveL --app /webapp1 --dry-run
       avictl elb retarget avi-mesos-PublicSlaveL --port 10001 --yes --wait
       avictl elb retarget my-alb --port 10001 --health-path /health --fix-security-group
     """

@@ -20,7 +20,7 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort
 
 from .. import __version__, errors
-from . import api, app, cloud, completion, config, deploy, deployment, elb, lab, login, pool, stack, status, vs
+from . import api, app, cloud, completion, config, deploy, deployment, elb, help, lab, login, pool, stack, status, vs
 from ._common import GlobalOptions, State, set_state
 
 # Help sections of the root command, in SPEC.md §2 order.
@@ -31,11 +31,12 @@ SECTIONS: list[tuple[str, tuple[str, ...]]] = [
     ("AWS", ("elb", "stack")),
     ("Together", ("deploy",)),
     ("Lab", ("lab",)),
-    ("Shell", ("completion",)),
+    ("Shell", ("completion", "help")),
 ]
 
 # The command modules, each with register(root), in help order (login registers logout too).
-COMMAND_MODULES = (config, login, status, app, deployment, vs, pool, cloud, api, elb, stack, deploy, lab, completion)
+COMMAND_MODULES = (config, login, status, app, deployment, vs, pool, cloud, api, elb, stack, deploy, lab, completion,
+                   help)
 
 ROOT_HELP = """Administer Avi Vantage with Mesos/Marathon (DC/OS) in AWS.
 
@@ -48,7 +49,7 @@ Examples:
   avictl lab up          # local stand-ins, no cloud account needed
   avictl deploy examples/Docker.json --elb avi-mesos-PublicSlaveL
   avictl vs list -o wide
-  avictl elb retarget avi-mesos-PublicSlaveL --app /webapp --dry-run
+  avictl elb retarget avi-mesos-PublicSlaveL --app /webapp1 --dry-run
 """
 
 EPILOG = "Exit status: 0 ok, 1 failure (or a question answered no), 2 bad input, 3 not found, 4 conflict, 5 auth, 6 cannot connect, " \
@@ -149,7 +150,40 @@ def root_command() -> Any:
     global _command
     if _command is None:
         _command = typer.main.get_command(build_app())
+        _plain_usage(_command)
     return _command
+
+
+def _plain_usage(cmd: Any) -> None:
+    """Usage lines as people write them (`avictl app scale APP N`, `[ID]` when optional), not
+    typer's `{APP} {N}`."""
+    for param in getattr(cmd, "params", []):
+        if getattr(param, "param_type_name", "") == "argument":
+            var = param.metavar or (param.name or "").upper()
+            if param.nargs != 1 and not var.endswith("..."):
+                var += "..."
+            text = var if param.required or var.startswith("[") else f"[{var}]"
+            param.make_metavar = lambda ctx=None, *, usage=False, _text=text: _text
+    for sub in getattr(cmd, "commands", {}).values():
+        _plain_usage(sub)
+
+
+def _usage_words(exc: Any) -> str:
+    """click's wording of a bad value or option, in avictl's words."""
+    import re
+
+    if isinstance(exc, click_exc.NoSuchOption) and re.match(r"^-\d", exc.option_name or ""):
+        return f"{exc.option_name}: a negative number is not allowed here"
+    if isinstance(exc, click_exc.BadParameter) and exc.param is not None:
+        name = (exc.param.metavar or exc.param.name or "value") if exc.param.param_type_name == "argument" \
+            else (exc.param.opts[0] if exc.param.opts else exc.param.name)
+        message = str(exc.message)
+        m = re.match(r"^'(.*)' is not a valid (integer|int|float)\.?$", message, re.S)
+        if m:
+            kind = "a whole number" if m.group(2) != "float" else "a number"
+            return f"{name} must be {kind}, not {m.group(1)!r}"
+        return f"{name}: {message.rstrip('.')}"
+    return exc.format_message()
 
 
 # -- global options anywhere on the line --------------------------------------------------
@@ -259,7 +293,7 @@ def run(argv: list[str] | None = None, *, stdin: IO[str] | None = None, stdout: 
         return errors.OK
     except click_exc.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx else "avictl"
-        _print(st, f"avictl: error: {errors.one_line(exc.format_message())}\nhint: see '{where} --help'")
+        _print(st, f"avictl: error: {errors.one_line(_usage_words(exc))}\nhint: see '{where} --help'")
         return errors.USAGE
     except click_exc.ClickException as exc:
         _print(st, f"avictl: error: {errors.one_line(exc.format_message())}")

@@ -117,7 +117,7 @@ def vs_show(
 
     \b
       avictl vs show webapp1
-      avictl vs show /group/webapp1 -o json
+      avictl vs show /webapp1 -o json
     """
     st = state()
     client = st.avi()
@@ -150,7 +150,7 @@ def vs_port(
 
     \b
       avictl vs port /webapp1
-      curl http://$ELB/:$(avictl vs port /group/webapp1)
+      curl "http://$AGENT_IP:$(avictl vs port /webapp1)/"   # the VS on one agent
       avictl vs port webapp1 --ssl
     """
     from ..avi.client import NoServicePort
