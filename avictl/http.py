@@ -100,6 +100,18 @@ class HttpOptions:
     user_agent: str = "avictl"
 
 
+class TimedOut(errors.ConnectError):
+    """The server did not answer within the request timeout (a longer one may help)."""
+
+
+class CertificateUnverified(errors.ConnectError):
+    """The server's TLS certificate could not be verified: its CA is needed (or verification off)."""
+
+
+class BadCaBundle(errors.UsageError):
+    """The CA bundle file cannot be read."""
+
+
 @dataclass
 class Probe:
     """The outcome of one probing GET: the status, or None and why there was no answer."""
@@ -123,8 +135,8 @@ def ssl_context(opts: HttpOptions) -> ssl.SSLContext | bool:
         try:
             return ssl.create_default_context(cafile=opts.ca_bundle)
         except (OSError, ssl.SSLError) as exc:
-            raise errors.UsageError(f"cannot read CA bundle {opts.ca_bundle}: {errors.describe_exception(exc)}",
-                                    "check the ca_bundle setting or --ca-bundle") from None
+            raise BadCaBundle(f"cannot read CA bundle {opts.ca_bundle}: {errors.describe_exception(exc)}",
+                              "check the ca_bundle setting") from None
     return True
 
 
@@ -297,12 +309,10 @@ class Transport:
         where = f"{self.name} at {request.url.scheme}://{request.url.netloc.decode()}"
         reason = self.opts.redactor.text(errors.describe_exception(exc))
         if isinstance(exc, httpx.TimeoutException):
-            return errors.ConnectError(f"cannot reach {where}: {reason}",
-                                       "raise --request-timeout or check the URL and network")
+            return TimedOut(f"cannot reach {where}: {reason}", "check the URL and network")
         if "certificate is not trusted" in reason:
-            return errors.ConnectError(f"TLS verification failed for {where}: {reason}",
-                                       "pass the server's CA with --ca-bundle (or the ca_bundle setting); "
-                                       "--insecure skips verification")
+            return CertificateUnverified(f"TLS verification failed for {where}: {reason}",
+                                         "pass the server's CA (the ca_bundle setting)")
         return errors.ConnectError(f"cannot connect to {where}: {reason}", "check the URL in your profile "
                                    "(avictl config show) and that the server is running")
 

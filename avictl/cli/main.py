@@ -286,7 +286,9 @@ def run(argv: list[str] | None = None, *, stdin: IO[str] | None = None, stdout: 
     except errors.AvictlError as exc:
         if debug:
             traceback.print_exc(file=st.stderr)
-        _print(st, st.redactor.text(errors.format_error(exc)))
+        from .render.transport import transport_words
+
+        _print(st, st.redactor.text(errors.format_error(transport_words(exc))))
         return exc.exit_code
     except click_exc.NoArgsIsHelpError as exc:
         st.stdout.write((exc.ctx.get_help() if exc.ctx else "") + "\n")

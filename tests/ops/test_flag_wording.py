@@ -85,3 +85,14 @@ def test_a_missing_service_port_names_ssl_only_for_vs_port(cli, avi_lab, avi_env
     assert info.value.hint is None and info.value.ssl
     assert app_port(AppId("plain"), avi=avi).port > 0  # the non-SSL port is there
     avi.close()
+
+
+def test_an_unverified_certificate_names_ca_bundle_only_on_the_command_line(cli, avi_lab, avi_env):
+    from avictl.http import CertificateUnverified, Transport
+
+    with Transport(avi_lab.url, HttpOptions(retries=1)) as transport, pytest.raises(CertificateUnverified) as info:
+        transport.request("GET", "/api/cloud")
+    assert info.value.exit_code == errors.CONNECT and "--" not in info.value.message + (info.value.hint or "")
+    env = {k: v for k, v in avi_env.items() if k != "AVI_CA_BUNDLE"}
+    r = cli("vs", "list", env=env)
+    assert r.exit_code == 6 and "hint: pass the server's CA with --ca-bundle" in r.stderr, r
