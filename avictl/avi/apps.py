@@ -77,16 +77,14 @@ def single_app_vs(avi: Any, app_id: str, container_ports: list[int] | None = Non
 def app_vs_port(avi: Any, app_id: str, container_ports: list[int] | None = None, *, ssl: bool = False,
                 tenant: str | None = None) -> tuple[int, dict[str, Any]]:
     """(the port the app's VS listens on, read from the VS; the raw VS). NotFound (exit 3) if none."""
-    from .summary import service_port
+    from .summary import NoServicePort, service_port
 
     vs = single_app_vs(avi, app_id, container_ports, tenant=tenant)
     if vs is None:
         raise avi._no_vs_for_app(app_id)
     port = service_port(avi.summarize_vs(vs, {}), ssl)
     if port is None:
-        kind = "SSL" if ssl else "non-SSL"
-        raise errors.NotFound(f"virtual service {vs.get('name')!r} has no {kind} service port",
-                              "drop --ssl" if ssl else "use --ssl for its SSL service")
+        raise NoServicePort(vs.get("name"), ssl)
     return port, vs
 
 

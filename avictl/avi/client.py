@@ -23,7 +23,7 @@ from ..paging import Paged
 from ..results import Result
 from . import mesos
 from .session import Session, cache_file_for
-from .summary import normalize_state, service_port, summarize_cloud, summarize_pool
+from .summary import NoServicePort, normalize_state, service_port, summarize_cloud, summarize_pool
 from .vip import addresses_of_vips, inline_addresses, ref_name, ref_uuid
 
 PAGE_SIZE = 200
@@ -32,14 +32,6 @@ VS_FIELDS = ("name,uuid,services,vip,ip_address,ip6_address,vsvip_ref,pool_ref,p
              "cloud_type,tenant_ref,enabled,east_west_placement,runtime")
 CONCURRENCY = 16  # pages in flight; with 20 ms per request, 50 pages take ~4 rounds
 UUID_CHUNK = 100  # uuids per bulk read, keeping the URL well under 8 KiB
-
-
-class NoServicePort(errors.NotFound):
-    """The virtual service has no service port of the kind asked for (`ssl`: an SSL one)."""
-
-    def __init__(self, vs_name: str, ssl: bool):
-        super().__init__(f"virtual service {vs_name!r} has no {'SSL' if ssl else 'non-SSL'} service port")
-        self.vs_name, self.ssl = vs_name, ssl
 
 
 class AviClient:

@@ -11,6 +11,14 @@ STATES = {"up": "OPER_UP", "down": "OPER_DOWN", "disabled": "OPER_DISABLED", "in
           "unavailable": "OPER_UNAVAIL", "partitioned": "OPER_PARTITIONED", "inactive": "OPER_INACTIVE"}
 
 
+class NoServicePort(errors.NotFound):
+    """The virtual service has no service port of the kind asked for (`ssl`: an SSL one)."""
+
+    def __init__(self, vs_name: str, ssl: bool):
+        super().__init__(f"virtual service {vs_name!r} has no {'SSL' if ssl else 'non-SSL'} service port")
+        self.vs_name, self.ssl = vs_name, ssl
+
+
 def normalize_state(state: str) -> str:
     s = state.strip()
     if s.upper().startswith("OPER_"):

@@ -153,7 +153,7 @@ def vs_port(
       curl "http://$AGENT_IP:$(avictl vs port /webapp1)/"   # the VS on one agent
       avictl vs port webapp1 --ssl
     """
-    from ..avi.client import NoServicePort
+    from ..avi.summary import NoServicePort
 
     st = state()
     try:

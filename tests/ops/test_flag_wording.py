@@ -8,7 +8,8 @@ import pytest
 from plugins.avi_lab import post_marathon_app
 
 from avictl import errors
-from avictl.avi.client import AviClient, NoServicePort
+from avictl.avi.client import AviClient
+from avictl.avi.summary import NoServicePort
 from avictl.avi.session import Session
 from avictl.http import HttpOptions
 from avictl.marathon.appdef import AppId, apply_overrides, load_app_definition
