@@ -46,6 +46,7 @@ KEYS: tuple[Key, ...] = (
     Key("aws_region", ("AWS_REGION", "AWS_DEFAULT_REGION"), help="AWS region"),
     Key("aws_endpoint_url", ("AWS_ENDPOINT_URL",), help="AWS endpoint URL (tests, the lab, private endpoints)"),
     Key("elb", ("AVICTL_ELB",), help="default load balancer name"),
+    Key("elb_url", ("AVICTL_ELB_URL",), help="URL that reaches the ELB from here (a tunnel, a VPN, the lab's front)"),
     Key("request_timeout", ("AVICTL_REQUEST_TIMEOUT", "AVICTL_TIMEOUT"), kind=float, default=30.0,
         help="per-request HTTP timeout in seconds"),
 )
@@ -84,6 +85,7 @@ class Settings:
     aws_region: str | None = None
     aws_endpoint_url: str | None = None
     elb: str | None = None
+    elb_url: str | None = None
     request_timeout: float = 30.0
     sources: dict[str, str] = field(default_factory=dict)  # key -> "flag" | "env:NAME" | "profile" | "default"
     deprecations: list[str] = field(default_factory=list)  # old spellings in use, for one warning each
@@ -92,6 +94,12 @@ class Settings:
     def timeout(self) -> float:
         """The per-request timeout (the old name of `request_timeout`)."""
         return self.request_timeout
+
+    def elb_url_for(self, name: str | None) -> str | None:
+        """`elb_url` when it applies to load balancer `name`: the profile's own ELB (or any, without one)."""
+        if self.elb_url and (not self.elb or not name or name == self.elb):
+            return self.elb_url
+        return None
 
     def public(self) -> dict[str, Any]:
         """The settings as shown by `config show` (no secrets exist here to hide)."""
@@ -322,6 +330,8 @@ def parse_value(key: str, raw: str) -> Any:
         return value
     if key in ("controller", "marathon", "aws_endpoint_url") and raw:
         return validate_url(key, raw)
+    if key == "elb_url" and raw:
+        return validate_url(key, raw) + ("/" if raw.endswith("/") else "")  # a URL to browse keeps its slash
     return raw
 
 

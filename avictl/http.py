@@ -119,6 +119,8 @@ class Probe:
     url: str
     status: int | None
     text: str  # "HTTP 200", or "unreachable (ConnectError)"
+    seconds: float | None = None  # from sending the request to the end of the answer
+    first_line: str = ""  # of the answer's body, redacted and cut short
 
 
 def probe(url: str, opts: HttpOptions | None = None, *, timeout: float = 10.0, name: str = "server") -> Probe:
@@ -126,6 +128,12 @@ def probe(url: str, opts: HttpOptions | None = None, *, timeout: float = 10.0, n
     origin = httpx.URL(url).copy_with(path="/", query=None, fragment=None)
     with Transport(str(origin), opts, name=name) as transport:
         return transport.probe(url, timeout=timeout)
+
+
+def first_line(text: str, limit: int = 120) -> str:
+    """The first non-blank line of a text, cut to `limit` characters."""
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def ssl_context(opts: HttpOptions) -> ssl.SSLContext | bool:
@@ -362,8 +370,10 @@ class Transport:
         except httpx.HTTPError as exc:
             self._log_failure(request, exc, start)
             return Probe(str(request.url), None, f"unreachable: {errors.describe_exception(exc)}")
+        seconds = time.monotonic() - start
         self._log_response(request, response, start)
-        return Probe(str(request.url), response.status_code, f"HTTP {response.status_code}")
+        return Probe(str(request.url), response.status_code, f"HTTP {response.status_code}", seconds,
+                     first_line(self.opts.redactor.text(response.text)))
 
     def _log_failure(self, request: httpx.Request, exc: Exception, start: float) -> None:
         if self.opts.verbose or self.opts.debug:

@@ -24,8 +24,8 @@ __avictl_spec() {
         ;;
     'config init')
         cmds=''
-        opts='--controller --username --tenant --api-version --ca-bundle --insecure --verify --password-command --marathon --marathon-username --marathon-ca-bundle --aws-profile --aws-region --aws-endpoint-url --elb --request-timeout --from-stack --default --no-input --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --help -h'
-        vals='--controller=- --username=- --tenant=- --api-version=- --ca-bundle=file --password-command=- --marathon=- --marathon-username=- --marathon-ca-bundle=file --aws-profile=- --aws-region=- --aws-endpoint-url=- --elb=elb --request-timeout=- --from-stack=- --profile=profile -p=profile --output=format -o=format --query=-'
+        opts='--controller --username --tenant --api-version --ca-bundle --insecure --verify --password-command --marathon --marathon-username --marathon-ca-bundle --aws-profile --aws-region --aws-endpoint-url --elb --elb-url --request-timeout --from-stack --default --no-input --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --help -h'
+        vals='--controller=- --username=- --tenant=- --api-version=- --ca-bundle=file --password-command=- --marathon=- --marathon-username=- --marathon-ca-bundle=file --aws-profile=- --aws-region=- --aws-endpoint-url=- --elb=elb --elb-url=- --request-timeout=- --from-stack=- --profile=profile -p=profile --output=format -o=format --query=-'
         args=''
         ;;
     'config show')
@@ -239,7 +239,7 @@ __avictl_spec() {
         args='http_method -'
         ;;
     'elb')
-        cmds='list show health retarget'
+        cmds='list show health url retarget'
         opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
         vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
@@ -257,6 +257,12 @@ __avictl_spec() {
         args='elb'
         ;;
     'elb health')
+        cmds=''
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
+        args='elb'
+        ;;
+    'elb url')
         cmds=''
         opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
         vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
@@ -333,7 +339,7 @@ __avictl_choices() {
     case "$1" in
     format) REPLY='table wide json jsonl tsv name yaml' ;;
     shell) REPLY='bash zsh fish' ;;
-    config_key) REPLY='controller username tenant api_version ca_bundle insecure password_command marathon marathon_username marathon_ca_bundle aws_profile aws_region aws_endpoint_url elb request_timeout' ;;
+    config_key) REPLY='controller username tenant api_version ca_bundle insecure password_command marathon marathon_username marathon_ca_bundle aws_profile aws_region aws_endpoint_url elb elb_url request_timeout' ;;
     http_method) REPLY='GET POST PUT PATCH DELETE' ;;
     health_protocol) REPLY='HTTP TCP' ;;
     check_url) REPLY='PATH URL' ;;

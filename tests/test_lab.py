@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import time
+import urllib.request
 from pathlib import Path
 
 EXAMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "Docker.json")
@@ -22,9 +24,30 @@ def alive(pid: int) -> bool:
         return False
 
 
+def lab_sockets(pid: int) -> set[str]:
+    """host:port of every TCP socket the process listens on (from /proc: no tools needed)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == "0A" and fields[9] in inodes:  # LISTEN
+            addr, port = fields[1].split(":")
+            host = ".".join(str(int(addr[i:i + 2], 16)) for i in (6, 4, 2, 0))
+            found.add(f"{host}:{int(port, 16)}")
+    return found
+
+
 def test_lab_up_deploy_rerun_down(run_avictl, config_file):
     up = run_avictl("lab", "up", timeout=120)
     pid = None
+    listening: set[str] = set()
     try:
         assert up.exit_code == 0, up
         assert "profile 'lab' written" in up.stderr and "avictl -p lab deploy examples/Docker.json" in up.stderr
@@ -49,10 +72,19 @@ def test_lab_up_deploy_rerun_down(run_avictl, config_file):
         assert status.exit_code == 0, status
         assert {row["system"] for row in json.loads(status.stdout) if row["authenticated"]} == {"marathon", "avi", "aws"}
 
-        deploy = run_avictl("-p", "lab", "deploy", EXAMPLE, "--elb", "avi-mesos-PublicSlaveL", "--yes", "-o", "json", timeout=120)
+        # the README's lab command: the probe reaches the app through the lab's ELB front
+        deploy = run_avictl("-p", "lab", "deploy", EXAMPLE, "--elb", "avi-mesos-PublicSlaveL", "--yes",
+                            "--check-url", "/", "-o", "json", timeout=120)
         assert deploy.exit_code == 0, deploy
         summary = json.loads(deploy.stdout)
         assert summary["listener"] == f"80/HTTP → {summary['service_port']}/HTTP"
+        assert summary["url"] == state["elb_url"] and summary["probe"] == "HTTP 200"
+        assert summary["probe_answer"].startswith("app /webapp1 task webapp1.")
+        url = run_avictl("-p", "lab", "elb", "url", "avi-mesos-PublicSlaveL").stdout.strip()
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            assert resp.read().decode().startswith("app /webapp1 task ")
+        listening = lab_sockets(pid)
+        assert (url.split("/")[2]) in listening and len(listening) >= 6  # front, 2 tasks, the VS on 2 agents
         assert run_avictl("-p", "lab", "vs", "port", "/webapp1").stdout.strip() == str(summary["service_port"])
 
         rerun = run_avictl("-p", "lab", "deploy", EXAMPLE, "--yes", "-o", "json", timeout=120)
@@ -67,6 +99,10 @@ def test_lab_up_deploy_rerun_down(run_avictl, config_file):
     while pid and alive(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not alive(pid)
+    for address in listening:  # nothing of the lab answers any more: no process, no socket
+        host, port = address.rsplit(":", 1)
+        with socket.socket() as probe:
+            assert probe.connect_ex((host, int(port))) != 0, address
     assert not (config_file.parent / "lab").exists()
     assert "[profiles.lab]" not in config_file.read_text()
     assert run_avictl("lab", "status").exit_code == 3

@@ -59,6 +59,8 @@ def init(
     aws_region: str = typer.Option(None, "--aws-region", help="AWS region."),
     aws_endpoint_url: str = typer.Option(None, "--aws-endpoint-url", help="AWS endpoint URL."),
     elb: str = typer.Option(None, "--elb", help="Default load balancer name."),
+    elb_url: str = typer.Option(None, "--elb-url", metavar="URL",
+                                help="URL that reaches the ELB from here, if not http://<DNS name>/ (tunnel, VPN)."),
     request_timeout: str = typer.Option(None, "--request-timeout", help="Per-request HTTP timeout in seconds."),
     from_stack: str = typer.Option(None, "--from-stack", metavar="STACK",
                                    help="Fill URLs and the ELB from a CloudFormation stack's outputs."),
@@ -87,7 +89,7 @@ def init(
              "ca_bundle": ca_bundle, "insecure": insecure, "password_command": password_command,
              "marathon": marathon, "marathon_username": marathon_username,
              "marathon_ca_bundle": marathon_ca_bundle, "aws_profile": aws_profile, "aws_region": aws_region,
-             "aws_endpoint_url": aws_endpoint_url, "elb": elb, "request_timeout": request_timeout}
+             "aws_endpoint_url": aws_endpoint_url, "elb": elb, "elb_url": elb_url, "request_timeout": request_timeout}
     values: dict[str, Any] = {}
     for key, raw in given.items():
         if raw is None:

@@ -28,7 +28,7 @@ def deploy(
     fix_security_group: bool = typer.Option(False, "--fix-security-group",
                                             help="Add the security-group rule the ELB needs, if missing."),
     check_url: str = typer.Option(None, "--check-url", metavar="PATH|URL",
-                                  help="Finally probe http://<ELB DNS>/PATH (or a full URL, e.g. your CNAME)."),
+                                  help="Finally probe PATH on the ELB's URL (`avictl elb url`), or a full URL, e.g. your CNAME."),
     timeout: float = typer.Option(600, "--timeout", metavar="SECONDS", min=1, help="Limit for each wait."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the plan of every step; change nothing."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before changing the load balancer."),
@@ -96,7 +96,8 @@ def deploy(
     progress = _Reporter(StepProgress(st.stderr, len(STEPS), live=st.progress_enabled, color=not st.opts.no_color))
     opts = DeployOptions(definition=definition, source=source, elb=elb, listener_port=lport,
                          health_path=health_path, health_protocol=protocol,
-                         fix_security_group=fix_security_group, check_url=check_url, timeout=timeout,
+                         fix_security_group=fix_security_group, check_url=check_url,
+                         elb_url=s.elb_url_for(elb), timeout=timeout,
                          vs_timeout=min(timeout, 300), health_timeout=min(timeout, 300), dry_run=dry_run,
                          confirm_app=confirm_app, confirm=confirm, http=st.http_options("probe"),
                          force_unreachable=force)
@@ -127,7 +128,7 @@ def deploy(
         ("load balancer", lambda r: f"{r['elb']} ({r['elb_action'] or '-'})"),
         ("listener", "listener"),
         ("URL", "url"),
-        ("probe", "probe"),
+        ("probe", _probe_text),
     ])
     if not dry_run and not result.changed:
         st.info("no change: everything was already as defined")
@@ -159,7 +160,10 @@ class _Reporter:
     def done(self, result: Any = "") -> None:
         from .render import elb as render
 
-        if not isinstance(result, str):
+        if hasattr(result, "first_line"):  # http.Probe
+            result = f"{result.url} → " + _probe_text({"probe": result.text, "probe_seconds": result.seconds,
+                                                       "probe_answer": result.first_line})
+        elif not isinstance(result, str):
             result = "; ".join(f"{w} now {a} (was {b})" for w, b, a in render.plan_rows(result) if a != b)
         self.progress.done(result)
 
@@ -170,3 +174,13 @@ class _Reporter:
             result = "dry run: would make " + "; ".join(f"{w} {a} (now {b})" for w, b, a in render.plan_rows(result)
                                                         if a != b)
         self.progress.skip(result)
+
+
+def _probe_text(r: dict) -> str | None:
+    """'HTTP 200 in 12 ms: <first line of the answer>' (or what came instead of an answer)."""
+    if not r.get("probe"):
+        return None
+    text = r["probe"]
+    if r.get("probe_seconds") is not None:
+        text += f" in {r['probe_seconds'] * 1000:.0f} ms"
+    return text + (f": {r['probe_answer']}" if r.get("probe_answer") else "")

@@ -1,4 +1,4 @@
-"""`avictl elb list|show|health|retarget`: classic ELBs and ALB/NLBs."""
+"""`avictl elb list|show|health|url|retarget`: classic ELBs and ALB/NLBs."""
 
 from __future__ import annotations
 
@@ -124,6 +124,32 @@ def elb_health(name: str = typer.Argument(None, metavar="NAME", help="Load balan
         Column("REASON", lambda i: i.get("description") or i.get("reason")),
         Column("TARGET GROUP", "target_group", wide=True),
     ], name="id")
+
+
+@group.command("url")
+def elb_url(name: str = typer.Argument(None, metavar="NAME", help="Load balancer name (default: profile elb).")) -> None:
+    """Print the URL that reaches a load balancer from here: http://<DNS name>/.
+
+    When the profile's `elb_url` (or AVICTL_ELB_URL) is set, that URL is printed for the
+    profile's load balancer instead, without asking AWS: for an ELB reached through a
+    tunnel or a VPN, and in the lab, where it names the lab's ELB front on 127.0.0.1.
+
+    Examples:
+
+    \b
+      avictl elb url avi-mesos-PublicSlaveL
+      curl "$(avictl elb url)"
+    """
+    st = state()
+    lb_name = _elb_name(name)
+    url = st.settings.elb_url_for(lb_name)
+    if url is None:
+        dns = st.aws().load_balancer(lb_name, health=False).get("dns_name")
+        if not dns:
+            raise errors.NotFound(f"load balancer {lb_name} has no DNS name",
+                                  "set the URL that reaches it with `avictl config set elb_url URL`")
+        url = f"http://{dns}/"
+    st.out.value(url)
 
 
 @group.command("retarget")

@@ -30,7 +30,11 @@ def up(
     Starts a Marathon stand-in, an Avi Controller stand-in over HTTPS (its CA is written
     next to the config file) whose Mesos cloud syncs Marathon apps into virtual services,
     and moto's server with a VPC, two public agents, the classic ELB avi-mesos-PublicSlaveL
-    and a CloudFormation stack. Running it again reports the running lab.
+    and a CloudFormation stack. The lab carries traffic: each agent has a loopback address
+    (127.0.0.2, 127.0.0.3; ports on 127.0.0.1 where those can't be bound), every task
+    answers HTTP there, the SE on each agent serves the VSs' ports, and the ELB front on
+    127.0.0.1 (the profile's elb_url) follows the ELB's listeners and health check.
+    Running it again reports the running lab.
 
     Examples:
 
@@ -54,10 +58,14 @@ def up(
     st.info(f"lab {verb} (pid {lab['pid']}); profile 'lab' written to {cfg.path} "
             "(not the default: pass -p lab, or run `avictl config use lab`)")
     _print_state(lab)
+    if lab.get("agent_addressing") == "ports":
+        st.info("note: 127.0.0.2 cannot be bound here (only Linux makes all of 127/8 loopback): the agents' "
+                "tasks and Service Engines listen on ports of 127.0.0.1 instead; the ELB URL works the same")
     use = "" if cfg.default_profile == runner.PROFILE else "-p lab "
     st.info("\nnext:\n"
             f"  avictl {use}status\n"
-            f"  avictl {use}deploy examples/Docker.json --elb {lab['elb']}\n"
+            f"  avictl {use}deploy examples/Docker.json --elb {lab['elb']} --check-url /\n"
+            f"  curl \"$(avictl {use}elb url {lab['elb']})\"\n"
             f"  avictl {use}vs list\n"
             "  avictl lab down")
 
@@ -111,8 +119,9 @@ def status() -> None:
 
 
 def _print_state(lab: dict) -> None:
-    public = {k: lab[k] for k in ("pid", "marathon_url", "marathon_version", "controller_url", "avi_version",
-                                  "username", "ca_bundle", "aws_endpoint_url", "aws_region", "elb", "stack")}
+    public = {k: lab.get(k) for k in ("pid", "marathon_url", "marathon_version", "controller_url", "avi_version",
+                                      "username", "ca_bundle", "aws_endpoint_url", "aws_region", "elb", "stack",
+                                      "elb_url", "agents", "agent_addressing")}
     state().out.show(public)
 
 

@@ -1,5 +1,10 @@
 """`avictl lab up|down|status`: the three stand-ins in one background process on 127.0.0.1.
 
+The lab carries traffic (SPEC §11, avictl.lab.traffic): each agent has a loopback address of
+its own (127.0.N.2, 127.0.N.3; ports on 127.0.0.1 where only that address binds), tasks and
+Service Engines listen there, and the ELB front listens on 127.0.0.1 — its URL is the lab
+profile's `elb_url`.
+
 `up` starts `python -m avictl.lab.runner --state DIR` in its own session (so it outlives
 the shell), waits until it has written DIR/state.json, and writes a `lab` profile. The
 state directory sits next to the config file; `down` stops the process by its PID and
@@ -144,6 +149,7 @@ def profile_values(st: dict[str, Any]) -> dict[str, Any]:
         "aws_region": st["aws_region"],
         "aws_endpoint_url": st["aws_endpoint_url"],
         "elb": st["elb"],
+        **({"elb_url": st["elb_url"]} if st.get("elb_url") else {}),
     }
 
 
@@ -155,6 +161,9 @@ def serve(directory: Path, marathon_version: str, avi_version: str, deploy_secon
     from .avi import AviLab
     from .marathon import MarathonLab
     from .tls import make_ca_and_cert, server_context
+    from .traffic import Traffic
+    from .traffic.awsproxy import AwsProxy
+    from .traffic.front import ElbFront
 
     ca, cert, key = make_ca_and_cert(directory / "tls")
     pw = secrets.token_urlsafe(18)
@@ -162,10 +171,16 @@ def serve(directory: Path, marathon_version: str, avi_version: str, deploy_secon
     fd = os.open(pw_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(pw + "\n")
-    marathon = MarathonLab(marathon_version, deploy_seconds=deploy_seconds).start()
-    avi = AviLab(marathon.url, avi_version, tls=server_context(cert, key), password=pw).start()
-    moto, endpoint = aws_lab.start_server()
+    traffic = Traffic(agents=2)  # the two public agents of the stack, on loopback (SPEC §11)
+    marathon = MarathonLab(marathon_version, deploy_seconds=deploy_seconds, traffic=traffic).start()
+    avi = AviLab(marathon.url, avi_version, tls=server_context(cert, key), password=pw, traffic=traffic).start()
+    moto, moto_url = aws_lab.start_server()
+    # The profile's AWS endpoint: moto, with instance health from the front's health checks.
+    aws = AwsProxy(moto_url).start()
+    endpoint = aws.url
     world = aws_lab.build_world(endpoint, REGION, marathon_url=marathon.url, controller_url=avi.url)
+    front = ElbFront(traffic, moto_url, REGION, dict(zip(world["instance_ids"], traffic.agents))).start()
+    aws.front = front
     st = {
         "pid": os.getpid(),
         "started": time.time(),
@@ -180,6 +195,9 @@ def serve(directory: Path, marathon_version: str, avi_version: str, deploy_secon
         "elb": world["elb_name"],
         "stack": world["stack_name"],
         "world": world,
+        "agents": dict(zip(world["instance_ids"], traffic.agents)),
+        "agent_addressing": traffic.net.mode,
+        "elb_url": front.url(world["elb_name"]),
     }
     tmp = directory / "state.json.tmp"
     tmp.write_text(json.dumps(st, indent=2, default=str))
@@ -192,8 +210,10 @@ def serve(directory: Path, marathon_version: str, avi_version: str, deploy_secon
     signal.signal(signal.SIGHUP, signal.SIG_IGN)  # outlive the terminal that started it
     while not stop.wait(1.0):
         pass
-    for server in (avi, marathon):
+    front.stop()
+    for server in (aws, avi, marathon):
         server.stop()
+    traffic.stop()
     moto.stop()
 
 

@@ -50,6 +50,7 @@ class DeployOptions:
     health_protocol: str = "HTTP"
     fix_security_group: bool = False
     check_url: str | None = None
+    elb_url: str | None = None  # the URL that reaches the ELB from here, when not its DNS name (SPEC §11)
     timeout: float = 600.0
     vs_timeout: float = 180.0
     health_timeout: float = 300.0
@@ -79,6 +80,8 @@ class DeployResult:
     listener: dict[str, Any] | None = None
     url: str | None = None
     probe: str | None = None
+    probe_seconds: float | None = None
+    probe_answer: str | None = None  # the first line of the answer
     plan: Any = None  # ops.retarget.Plan
     dry_run: bool = False
     changed: list[str] = field(default_factory=list)
@@ -193,7 +196,7 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
                 report.done(plan)
         result.listener = next((ls for ls in lb["listeners"] if ls["port"] == opts.listener_port), None)
         dns = lb.get("dns_name")
-        result.url = f"http://{dns}/" if dns else None
+        result.url = opts.elb_url or (f"http://{dns}/" if dns else None)
 
     with _step(report, STEPS[6]):
         if plan is None or opts.dry_run:
@@ -211,12 +214,13 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
                 result.url.rstrip("/") + "/" + opts.check_url.lstrip("/")
             answer = probe(url, opts.http, name="load balancer")
             status, result.probe = answer.status, answer.text
+            result.probe_seconds, result.probe_answer = answer.seconds, answer.first_line
             if status is None:
                 raise errors.ConnectError(f"{url}: {result.probe}",
                                           "the change is in place; check DNS, the ELB's security group and the app")
             if status >= 500:
                 raise errors.RemoteError(f"{url} answered {result.probe}", "the change is in place; check the app")
-            report.done(f"{url} → {result.probe}")
+            report.done(answer)  # an http.Probe: status, latency, the answer's first line
     return result
 
 

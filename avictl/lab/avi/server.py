@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from ..base import LabServer, Request, Response
+from ..traffic import Traffic
 from .model import (
     COLLECTIONS,
     CSRF_FAILURE,
@@ -21,6 +22,7 @@ from .model import (
     version_tuple,
     vs_body,
 )
+from .engines import EnginesMixin
 from .queries import QueryMixin
 from .render import RenderMixin
 from .session import SessionMixin
@@ -28,7 +30,7 @@ from .sync import SyncMixin
 from .writes import WriteMixin
 
 
-class AviLab(SessionMixin, RenderMixin, QueryMixin, WriteMixin, SyncMixin, LabServer):
+class AviLab(SessionMixin, RenderMixin, QueryMixin, WriteMixin, SyncMixin, EnginesMixin, LabServer):
     name = "avi"
 
     def __init__(self, marathon_url: str | None = None, version: str = "22.1.3", *, tls: Any = None,
@@ -36,7 +38,8 @@ class AviLab(SessionMixin, RenderMixin, QueryMixin, WriteMixin, SyncMixin, LabSe
                  password: str = DEFAULT_PASSWORD, idle_timeout: float = 15 * 60, sync_interval: float = 0.5,
                  port_range: tuple[int, int] = (10000, 20000), bulk_uuid_filter: bool = True,
                  cap_page_size: int | None = None, runtime_with_fields: bool = True,
-                 mesos: dict[str, Any] | None = None, marathon_config: dict[str, Any] | None = None):
+                 mesos: dict[str, Any] | None = None, marathon_config: dict[str, Any] | None = None,
+                 traffic: Traffic | None = None):
         self.version = full_version(version)
         self.vt = version_tuple(self.version)
         self.marathon_url = marathon_url.rstrip("/") if marathon_url else None
@@ -54,10 +57,21 @@ class AviLab(SessionMixin, RenderMixin, QueryMixin, WriteMixin, SyncMixin, LabSe
         # `marathon_configurations[0]` fields such as tenant, framework_tag, vs_name_tag_framework).
         self.mesos_overrides = dict(mesos or {})
         self.marathon_overrides = dict(marathon_config or {})
+        # With `traffic` (the lab's network), an SE on each agent carries the VSs' traffic.
+        self.traffic = traffic
         self.state_lock = threading.RLock()
         self.sync_lock = threading.Lock()
         super().__init__(host, port, tls=tls)
         self.reset_state()
+
+    def start(self) -> AviLab:
+        super().start()
+        self.start_engines()
+        return self
+
+    def stop(self) -> None:
+        super().stop()
+        self.stop_engines()
 
     # -- state ------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from .model import AGENTS, HOST_PORT_MIN, now
+from .model import HOST_PORT_MIN, now
 
 
 class DeploymentsMixin:
@@ -15,6 +15,7 @@ class DeploymentsMixin:
     deployments: dict[str, dict[str, Any]]
     deploy_seconds: float
     agent_turn: int
+    agents: list[tuple[str, str]]
     next_host_port: int
 
     def _start_deployment(self, app_id: str, action: str, restart: bool = False) -> str:
@@ -80,7 +81,7 @@ class DeploymentsMixin:
         self.scheduler.at(max(0.05, self.deploy_seconds / 2), lambda: self._crash_loop(dep_id, app_id))
 
     def _new_task(self, app: dict[str, Any]) -> dict[str, Any]:
-        host, slave = AGENTS[self.agent_turn % len(AGENTS)]
+        host, slave = self.agents[self.agent_turn % len(self.agents)]
         self.agent_turn += 1
         n_ports = max(len(self._service_ports(app)), 0)
         ports = []

@@ -27,8 +27,9 @@ def now() -> str:
 class Scheduler:
     """Runs callbacks at given times on one thread; sleeps until the next one (no polling)."""
 
-    def __init__(self, lock: threading.RLock):
+    def __init__(self, lock: threading.RLock, after: Callable[[], None] | None = None):
         self.lock = lock
+        self.after = after  # run after each callback, under the lock (e.g. to follow task changes)
         self.cond = threading.Condition(threading.Lock())
         self.heap: list[tuple[float, int, Callable[[], None]]] = []
         self.seq = itertools.count()
@@ -61,5 +62,7 @@ class Scheduler:
             with self.lock:
                 try:
                     fn()
+                    if self.after:
+                        self.after()
                 except Exception:  # a stand-in bug must not kill the clock
                     pass

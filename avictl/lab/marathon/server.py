@@ -12,7 +12,9 @@ from .appdefs import AppDefsMixin
 from .changes import ChangesMixin
 from .deployments import DeploymentsMixin
 from .events import EventsMixin
-from .model import HOST_PORT_MIN, SERVICE_PORT_MIN, Scheduler
+from ..traffic import Traffic
+from ..traffic.tasks import TaskServers
+from .model import AGENTS, HOST_PORT_MIN, SERVICE_PORT_MIN, Scheduler
 from .views import ViewsMixin
 
 
@@ -21,11 +23,16 @@ class MarathonLab(EventsMixin, ViewsMixin, AppDefsMixin, ChangesMixin, Deploymen
 
     def __init__(self, version: str = "1.5.0", host: str = "127.0.0.1", port: int = 0, *, tls: Any = None,
                  deploy_seconds: float = 1.0, heartbeat: float = 5.0, auth: tuple[str, ...] | None = None,
-                 crlf: bool | None = None, leader: str | None = None):
+                 crlf: bool | None = None, leader: str | None = None, traffic: Traffic | None = None):
         super().__init__(host, port, tls=tls)
         # A standby: `leader` is the leading Marathon's URL. From 1.7 LeaderProxyFilter answers
         # /v2/events with a redirect there (sendRedirect: 302); every other request is forwarded.
         self.leader = leader.rstrip("/") if leader else None
+        # With `traffic` (the lab's network), the agents are its loopback addresses and every
+        # running task listens on its host ports there; without, two nominal agents.
+        self.agents = list(AGENTS) if traffic is None else [
+            (addr, f"agent-{i}-S{i}") for i, addr in enumerate(traffic.agents)]
+        self.task_servers = TaskServers(traffic) if traffic is not None else None
         self.version = version
         self.v = tuple(int(x) for x in re.findall(r"\d+", version)[:3])
         self.deploy_seconds = deploy_seconds
@@ -34,7 +41,7 @@ class MarathonLab(EventsMixin, ViewsMixin, AppDefsMixin, ChangesMixin, Deploymen
         # Jetty's EventSourceServlet ends every line with CRLF, in 0.9 as in 1.x
         self.crlf = True if crlf is None else crlf
         self.subscribers: list[tuple[queue.Queue[Any], set[str] | None]] = []
-        self.scheduler = Scheduler(self.lock)
+        self.scheduler = Scheduler(self.lock, after=self.follow_tasks)
         self.reset_state()
 
     # -- state --------------------------------------------------------------------------
@@ -49,11 +56,23 @@ class MarathonLab(EventsMixin, ViewsMixin, AppDefsMixin, ChangesMixin, Deploymen
             self.next_host_port = HOST_PORT_MIN
             self.agent_turn = 0
             self.drop_event_streams()
+            self.follow_tasks()
 
     def stop(self) -> None:
         self.drop_event_streams()
         self.scheduler.stop()
         super().stop()
+        if self.task_servers is not None:
+            self.task_servers.close_all()
+
+    def follow_tasks(self) -> None:
+        """Running tasks listen on their host ports; killed ones stop (with traffic only)."""
+        if self.task_servers is None:
+            return
+        with self.lock:
+            running = {t["id"]: (app_id, t["host"], list(t["ports"])) for app_id, ts in self.tasks.items()
+                       for t in ts if t["state"] == "TASK_RUNNING"}
+        self.task_servers.sync(running)
 
     def snapshot(self) -> list[dict[str, Any]]:
         """The apps with their tasks, as `GET /v2/apps?embed=apps.tasks` shows them (for the Avi stand-in)."""
@@ -110,6 +129,13 @@ class MarathonLab(EventsMixin, ViewsMixin, AppDefsMixin, ChangesMixin, Deploymen
         return Response(status, body, [("Content-Type", ctype)] if ctype else [])
 
     def _handle(self, req: Request) -> Response:
+        try:
+            return self._route(req)
+        finally:
+            if req.method not in ("GET", "HEAD"):
+                self.follow_tasks()
+
+    def _route(self, req: Request) -> Response:
         denied = self._check_auth(req)
         if denied:
             return denied
@@ -188,7 +214,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from ..base import run_until_signalled
 
-    parser = argparse.ArgumentParser(prog="python -m avictl.lab.marathon", 
+    parser = argparse.ArgumentParser(prog="python -m avictl.lab.marathon",
                                      description="A Marathon stand-in for the lab and the tests")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
