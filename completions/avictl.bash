@@ -234,9 +234,9 @@ __avictl_spec() {
         ;;
     'api')
         cmds=''
-        opts='--data -d --tenant --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--data=file -d=file --tenant=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
-        args='http_method -'
+        opts='--method -X --raw-field -f --field -F --data --input -d --paginate --tenant --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--method=- -X=- --raw-field=- -f=- --field=- -F=- --data=file --input=file -d=file --tenant=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
+        args='-'
         ;;
     'elb')
         cmds='list show health url retarget'

@@ -118,6 +118,18 @@ class AviClient:
         except errors.AmbiguousRequest as exc:
             return self._after_lost_post(method, path, json_body, tenant, exc)
 
+    def request_pages(self, path: str, *, params: Any = None, tenant: str | None = None) -> Iterator[Any]:
+        """`api --paginate`: GET `path`, then each `next` link the controller gives, one at a
+        time (the query as the caller wrote it); yields each page's reply."""
+        url: str | None = path
+        first = True
+        while url:
+            reply = self.request("GET", url, params=params if first else None, tenant=tenant).value
+            first = False
+            yield reply
+            nxt = reply.get("next") if isinstance(reply, dict) else None
+            url = _path_of(nxt) if isinstance(nxt, str) and nxt else None
+
     def _after_lost_post(self, method: str, path: str, body: Any, tenant: str | None,
                          exc: errors.AmbiguousRequest) -> Result[Any]:
         """A create whose answer was lost: find the object by its name instead of sending it again.
