@@ -241,7 +241,8 @@ class Transport:
                 response.close()
                 raise errors.RemoteError(f"{method} {self._display_url(request)}: the {self.name} answered with a "
                                          f"redirect (HTTP {response.status_code}) to {location}",
-                                         "check the URL in your profile (scheme, host, path)", status=None)
+                                         "check the URL (scheme, host, path); `avictl config show --sources` says where it is set",
+                                         status=None)
             if retry and response.status_code in RETRY_STATUSES and attempt < attempts:
                 retry_after = response.headers.get("Retry-After")
                 response.close()
@@ -321,8 +322,8 @@ class Transport:
         if "certificate is not trusted" in reason:
             return CertificateUnverified(f"TLS verification failed for {where}: {reason}",
                                          "pass the server's CA (the ca_bundle setting)")
-        return errors.ConnectError(f"cannot connect to {where}: {reason}", "check the URL in your profile "
-                                   "(avictl config show) and that the server is running")
+        return errors.ConnectError(f"cannot connect to {where}: {reason}", "check the URL and that the server is "
+                                   "running; `avictl config show --sources` says where the URL is set")
 
     def _log(self, line: str) -> None:
         if self.opts.log:

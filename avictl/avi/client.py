@@ -366,7 +366,8 @@ class AviClient:
             vs = self._vs_by({"name": name_or_uuid}, tenant)
         if vs is None:
             raise errors.NotFound(f"virtual service {name_or_uuid!r} not found",
-                                  "list them with `avictl vs list` (wrong tenant? try --all-tenants)")
+                                  "list them with `avictl vs list` (`avictl vs list --all-tenants` shows every "
+                                  "tenant's; then pass --tenant NAME)")
         return vs
 
     def describe_virtualservice(self, name_or_uuid: str, *, tenant: str | None = None,

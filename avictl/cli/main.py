@@ -288,7 +288,9 @@ def run(argv: list[str] | None = None, *, stdin: IO[str] | None = None, stdout: 
             traceback.print_exc(file=st.stderr)
         from .render.transport import transport_words
 
-        _print(st, st.redactor.text(errors.format_error(transport_words(exc))))
+        exc = transport_words(exc)
+        exc.hint = _hint_for_profile(exc.hint, st)
+        _print(st, st.redactor.text(errors.format_error(exc)))
         return exc.exit_code
     except click_exc.NoArgsIsHelpError as exc:
         st.stdout.write((exc.ctx.get_help() if exc.ctx else "") + "\n")
@@ -327,6 +329,16 @@ def run(argv: list[str] | None = None, *, stdin: IO[str] | None = None, stdout: 
         if old_term is not None:
             signal.signal(signal.SIGTERM, old_term)
         set_state(None)
+
+
+def _hint_for_profile(hint: str | None, st: State) -> str | None:
+    """A hint that edits the configuration names the profile in use, so that following it
+    changes that profile and not the default one (`avictl --profile NAME config set ...`)."""
+    settings = getattr(st, "_settings", None)
+    profile = getattr(settings, "profile", None) or st.opts.profile
+    if not hint or not profile or profile == "default" or "--profile" in hint:
+        return hint
+    return hint.replace("avictl config set", f"avictl --profile {profile} config set")
 
 
 def _reader_went_away(st: State) -> int:

@@ -118,9 +118,14 @@ def app_ports(marathon: Any, app_id: AppId, *, avi: Any | None = None) -> AppPor
 
 
 def _container_ports_of(marathon: Any, app_id: AppId) -> list[int] | None:
-    """The app's container ports (to find its VS through its pools), None when Marathon cannot say."""
+    """The app's container ports (to find its VS through its pools), None when Marathon cannot say.
+
+    An app Marathon does not have is NotFound: there is no virtual service to wait for.
+    """
     try:
         app = marathon.get_app(app_id)
+    except errors.NotFound:
+        raise errors.NotFound(f"app {app_id} not found in Marathon", "avictl app list") from None
     except errors.AvictlError:
         return None
     return [int(p["containerPort"]) for p in container_ports(app) if p.get("containerPort")] or None
