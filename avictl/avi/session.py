@@ -324,7 +324,7 @@ def remote_error(what: str, response: httpx.Response) -> errors.AvictlError:
     text = error_text(response)
     message = f"{what}: HTTP {status}: {text}" if text != f"HTTP {status}" else f"{what}: HTTP {status}"
     hint = None
-    if status in (401, 403):
+    if status in (401, 403, 419):
         hint = "check the user's permissions and tenant (--tenant), or run `avictl login` again"
     elif status == 412:
         hint = "the object changed meanwhile; read it again and retry"
@@ -336,4 +336,7 @@ def remote_error(what: str, response: httpx.Response) -> errors.AvictlError:
         body = response.json()
     except ValueError:
         body = response.text[:2000] if response.content else None
-    return errors.RemoteError(message, hint, status=status, body=body)
+    # 419 is the controller's "session expired": still refused after the one re-login, it is
+    # an authentication failure (exit 5), not a generic one.
+    return errors.RemoteError(message, hint, status=status, body=body,
+                              exit_code=errors.AUTH if status == 419 else None)
