@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, isolated_env
 
 from avictl import names_cache
 from avictl.shell import generate
-from conftest import ROOT, isolated_env
 
 COMPLETIONS = ROOT / "completions"
 
@@ -36,19 +36,6 @@ def test_generated_files_are_current(tmp_path: Path) -> None:
     stale = generate.stale(ROOT, files)
     assert not stale, (f"generated files are out of date: {', '.join(stale)}\n"
                        "regenerate with: python -m avictl.shell   (then commit completions/ and man/)")
-
-
-def test_completion_command_prints_the_checked_in_scripts(cli) -> None:
-    for shell, name in generate.COMPLETION_FILES.items():
-        r = cli("completion", shell)
-        assert r.exit_code == 0, r
-        assert r.stdout == (COMPLETIONS / name).read_text(encoding="utf-8"), shell
-
-
-def test_completion_command_rejects_an_unknown_shell(cli) -> None:
-    r = cli("completion", "tcsh")
-    assert r.exit_code == 2
-    assert "unknown shell 'tcsh'" in r.stderr and "bash, zsh, fish" in r.stderr
 
 
 def test_every_command_of_the_tree_is_in_every_script() -> None:

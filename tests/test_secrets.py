@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import stat
 import subprocess
 import sys
@@ -122,3 +121,15 @@ def test_insecure_warns_every_time(cli, seed_lab):
         r = cli("--insecure", "vs", "list", env=env)
         assert r.exit_code == 0, r
         assert "warning: TLS certificate verification is disabled" in r.stderr
+
+
+def test_redactor_hides_secrets_in_headers_and_bodies():
+    from avictl.http import Redactor
+
+    r = Redactor(["hunter2-password"])
+    assert r.headers([("Cookie", "sessionid=abc"), ("X-CSRFToken", "tok"), ("Accept", "x")]) == [
+        ("Cookie", "***"), ("X-CSRFToken", "***"), ("Accept", "x")]
+    body = r.body(b'{"username": "admin", "password": "hunter2-password", "token": "jwt"}', "application/json")
+    assert "hunter2" not in body and "jwt" not in body and "admin" in body
+    assert "hunter2" not in r.body(b"username=a&password=hunter2-password", "application/x-www-form-urlencoded")
+    assert r.text("oops hunter2-password here") == "oops *** here"

@@ -46,3 +46,21 @@ def test_bad_input_sends_nothing(cli, avi_lab, avi_env):
         r = cli("api", *args, env=avi_env)
         assert r.exit_code == 2, (args, r)
     assert avi_lab.sent() == []
+
+
+def test_api_command(cli, avi_env, avi_lab, tmp_path):
+    avi_lab.seed(2)
+    r = cli("api", "GET", "/api/virtualservice?name=vs-000001&fields=name", env=avi_env)
+    assert r.exit_code == 0 and json.loads(r.stdout)["results"][0]["name"] == "vs-000001"
+    assert json.loads(cli("api", "get", "cloud", "--query", "results[].name", env=avi_env).stdout) == [
+        "Default-Cloud", "vmware-cloud"]
+    body = tmp_path / "pool.json"
+    body.write_text('{"name": "from-file", "servers": []}')
+    created = cli("api", "POST", "/api/pool", "--data", str(body), env=avi_env)
+    assert created.exit_code == 0 and json.loads(created.stdout)["name"] == "from-file"
+    dup = cli("api", "POST", "/api/pool", "--data", "-", input='{"name": "from-file"}', env=avi_env)
+    assert dup.exit_code == 4 and "already exist" in dup.stderr
+    bad = cli("api", "POST", "/api/pool", "--data", "-", input='{"name": ', env=avi_env)
+    assert bad.exit_code == 2 and "line 1" in bad.stderr
+    assert cli("api", "GET", "/api/virtualservice/virtualservice-x", env=avi_env).exit_code == 3
+    assert cli("api", "FETCH", "/api/pool", env=avi_env).exit_code == 2

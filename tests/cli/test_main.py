@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
+
+import pytest
+from cli.helpers import init
 
 import avictl.cli
 from avictl.cli.main import COMMAND_MODULES, SECTIONS, root_command
@@ -50,3 +54,79 @@ def test_command_modules_import_nothing_heavy_at_module_level() -> None:
                 continue
             for name in names:
                 assert name.split(".")[0] not in HEAVY, f"{path.name} imports {name} at module level"
+
+
+@pytest.fixture
+def two_profiles(cli):
+    init(cli, "--controller", "https://one.example.com", "--elb", "elb-one", profile="one")
+    init(cli, "--controller", "https://two.example.com", profile="two")
+    assert cli("config", "use", "one").exit_code == 0
+
+
+def test_output_formats(cli, two_profiles):
+    tsv = cli("config", "list").stdout  # piped default: tsv, no header
+    assert tsv.splitlines() == ["one\t*\thttps://one.example.com\t-\telb-one", "two\t-\thttps://two.example.com\t-\t-"]
+    table = cli("config", "list", "-o", "table").stdout.splitlines()
+    assert table[0].split() == ["NAME", "DEFAULT", "CONTROLLER", "MARATHON", "ELB"]
+    assert len(table) == 3
+    assert "USERNAME" in cli("config", "list", "-o", "wide").stdout
+    assert cli("config", "list", "-o", "table", "--no-headers").stdout.splitlines()[0].startswith("one")
+    data = json.loads(cli("config", "list", "-o", "json").stdout)
+    assert [d["name"] for d in data] == ["one", "two"]
+    lines = cli("config", "list", "-o", "jsonl").stdout.splitlines()
+    assert [json.loads(x)["name"] for x in lines] == ["one", "two"]
+    assert cli("config", "list", "-o", "name").stdout == "one\ntwo\n"
+    assert "- name: one" in cli("config", "list", "-o", "yaml").stdout
+    assert "\x1b[" not in cli("config", "list", "-o", "table").stdout  # never colour when piped
+
+
+def test_query_jmespath(cli, two_profiles):
+    assert cli("config", "list", "--query", "[?elb].name").stdout == "one\n"
+    r = cli("config", "list", "-o", "json", "--query", "[].{n: name, c: controller}")
+    assert json.loads(r.stdout)[1] == {"n": "two", "c": "https://two.example.com"}
+    bad = cli("config", "list", "--query", "[?")
+    assert bad.exit_code == 2 and bad.stderr.startswith("avictl: error: invalid --query")
+
+
+def test_global_options_after_the_command(cli, two_profiles):
+    assert json.loads(cli("config", "list", "-o", "json").stdout)
+    assert cli("config", "list", "--output=name").stdout == "one\ntwo\n"
+
+
+def test_bad_output_format_exit_2(cli):
+    r = cli("-o", "xml", "config", "list")
+    assert r.exit_code == 2 and "unknown output format 'xml'" in r.stderr
+
+
+@pytest.mark.parametrize("args", [["nope"], ["config", "nope"], ["config", "set", "elb"], ["--timeout", "x", "status"],
+                                  ["--timeout", "0", "config", "list"], ["--ca-bundle", "/nonexistent.pem", "status"]])
+def test_usage_errors_one_line_exit_2(cli, args):
+    r = cli(*args)
+    assert r.exit_code == 2, r
+    assert r.stderr.startswith("avictl: error: ")
+    assert "Traceback" not in r.stderr and len(r.stderr.splitlines()) <= 2
+
+
+def test_help_everywhere_has_examples(cli):
+    from avictl.cli.main import root_command
+
+    def walk(cmd, path):
+        yield path, cmd
+        for name, sub in getattr(cmd, "commands", {}).items():
+            yield from walk(sub, [*path, name])
+
+    for path, cmd in walk(root_command(), []):
+        r = cli(*path, "--help")
+        assert r.exit_code == 0, (path, r)
+        assert "Examples:" in r.stdout, path  # groups too (SPEC §2: every command)
+
+
+def test_version_fast_path(run_avictl):
+    r = run_avictl("--version")
+    assert r.exit_code == 0 and r.stdout.startswith("avictl ")
+
+
+def test_no_traceback_without_debug_and_traceback_with_it(cli, config_file):
+    config_file.write_text("[profiles.a]\ncontroller = 3\n")
+    r = cli("--debug", "config", "show")
+    assert r.exit_code == 2 and "Traceback" in r.stderr

@@ -1,4 +1,4 @@
-"""`avictl elb ...` and `avictl stack show` as a user runs them, against moto's server over HTTP."""
+"""`avictl elb list|show|health|retarget` as a user runs them, against moto's server over HTTP."""
 
 from __future__ import annotations
 
@@ -79,15 +79,6 @@ def test_elb_health(cli, aws_world, boto):
     r = cli("elb", "health", aws_world["alb_name"], env=aws_world["env"])
     assert r.exit_code == 0, r
     assert "\tunused\tTarget is in the stopped state" in r.stdout and "\thealthy\t" in r.stdout, r
-
-
-def test_stack_show(cli, aws_world):
-    r = cli("stack", "show", "avi-mesos", "-o", "table", env=aws_world["env"])
-    assert r.exit_code == 0, r
-    assert "CREATE_COMPLETE" in r.stdout and "PublicSlaveLoadBalancer: avi-mesos-PublicSlaveL" in r.stdout
-    r = cli("stack", "show", "avi-mesos", "-o", "json", env=aws_world["env"])
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in json.loads(r.stdout)["Outputs"]}
-    assert outputs == aws_world["stack_outputs"]
 
 
 def test_unknown_elb_and_stack_exit_3(cli, aws_world):
@@ -344,8 +335,3 @@ def test_retarget_app_without_controller_or_marathon_exit_2(cli, aws_world):
     assert r.exit_code == 2 and "--port" in r.stderr, r
 
 
-def test_config_init_from_stack_reads_the_outputs(cli, aws_world, config_file):
-    r = cli("config", "init", "--from-stack", "avi-mesos", env=aws_world["env"])
-    assert r.exit_code == 0, r
-    text = config_file.read_text()
-    assert "http://127.0.0.1:8080" in text and "https://127.0.0.1:8443" in text and "avi-mesos-PublicSlaveL" in text

@@ -1,4 +1,4 @@
-"""`app` and `deployment` commands against the Marathon stand-in, in 0.9 and 1.5 flavours."""
+"""`avictl app ...` against the Marathon stand-in, in 0.9 and 1.5 flavours (auth, errors, ports with Avi)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-CORPUS = Path(__file__).parent / "corpus" / "appdef"
+CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "appdef"
 DOCKER_JSON = CORPUS / "good" / "Docker.json"
 DOCKER_15 = CORPUS / "good" / "Docker-1.5.json"
 BAD = sorted((CORPUS / "bad").iterdir())
@@ -171,37 +171,6 @@ def test_crash_loop_ends_with_exit_7_and_the_failure(cli, marathon_lab, marathon
     assert json.loads(cli("deployment", "list", "-o", "json", env=marathon_profile_env).stdout) == []
 
 
-def test_deployment_cancel_rolls_back(cli, marathon_lab, marathon_profile_env):
-    marathon_lab.deploy_seconds = 30
-    assert cli("app", "post", DOCKER_JSON, "--no-wait", env=marathon_profile_env).exit_code == 0
-    deps = json.loads(cli("deployment", "list", "-o", "json", env=marathon_profile_env).stdout)
-    step = deps[0]["steps"][0]
-    assert isinstance(step, list) if marathon_lab.v < (1, 0) else isinstance(step, dict)
-    marathon_lab.deploy_seconds = 2  # the rollback is still in progress when `watch` starts
-    r = cli("deployment", "cancel", deps[0]["id"], "--yes", "-o", "json", env=marathon_profile_env)
-    assert r.exit_code == 0, r
-    rollback = json.loads(r.stdout)["rollbackDeploymentId"]
-    assert rollback
-    r = cli("deployment", "watch", rollback, "--timeout", "5", env=marathon_profile_env)
-    assert r.exit_code == 0, r
-    assert cli("app", "show", "webapp1", env=marathon_profile_env).exit_code == 3
-    r = cli("deployment", "cancel", "no-such-id", "--yes", env=marathon_profile_env)
-    assert r.exit_code == 3
-    r = cli("deployment", "watch", "no-such-id", env=marathon_profile_env)
-    assert r.exit_code == 3 and "not in progress" in r.stderr, r
-
-
-def test_app_wait_and_deployment_watch_all(cli, marathon_lab, marathon_profile_env):
-    marathon_lab.deploy_seconds = 0.6
-    assert cli("app", "post", DOCKER_JSON, "--no-wait", env=marathon_profile_env).exit_code == 0
-    r = cli("deployment", "watch", "--timeout", "5", env=marathon_profile_env)
-    assert r.exit_code == 0, r
-    assert "finished" in r.stderr
-    r = cli("app", "wait", "webapp1", "--timeout", "5", "-o", "json", env=marathon_profile_env)
-    assert r.exit_code == 0, r
-    assert json.loads(r.stdout)["running"] == 2
-
-
 def test_no_marathon_configured_is_a_usage_error(cli):
     r = cli("app", "list")
     assert r.exit_code == 2 and "MARATHON_URL" in r.output
@@ -226,3 +195,72 @@ def test_scale_checks_the_app_and_n_before_sending(cli, marathon15):
     assert r.exit_code == 3 and "not found" in r.stderr, r
     assert cli("app", "scale", "/nope", "99999999999", env=env).exit_code == 2
     assert not marathon15.sent("PUT")
+
+
+def test_basic_auth_through_the_cli(cli, marathon_lab_factory):
+    lab = marathon_lab_factory(auth=("basic", "ops", "s3cret-pw"))
+    env = {"MARATHON_URL": lab.url, "MARATHON_USERNAME": "ops", "MARATHON_PASSWORD": "s3cret-pw"}
+    r = cli("app", "list", "--debug", env=env)
+    assert r.exit_code == 0, r
+    assert "s3cret-pw" not in r.output
+    r = cli("app", "list", env={**env, "MARATHON_PASSWORD": "wrong"})
+    assert r.exit_code == 5, r
+    assert "401" in r.stderr and "<html" not in r.stderr.lower() and len(r.stderr.strip().splitlines()) == 2
+    assert "MARATHON_PASSWORD" in r.stderr
+
+
+def test_dcos_token_through_the_cli(cli, marathon_lab_factory):
+    lab = marathon_lab_factory(auth=("token", "eyJhbGciOi.secret-jwt.sig"))
+    env = {"MARATHON_URL": lab.url, "DCOS_ACS_TOKEN": "eyJhbGciOi.secret-jwt.sig"}
+    r = cli("app", "post", DOCKER_JSON, "--debug", env=env)
+    assert r.exit_code == 0, r
+    assert "secret-jwt" not in r.output
+    assert lab.sent("POST")[0]["headers"]["authorization"] == "token=eyJhbGciOi.secret-jwt.sig"
+    r = cli("app", "list", env={"MARATHON_URL": lab.url})
+    assert r.exit_code == 5, r
+    assert "401" in r.stderr and "<" not in r.stderr and "DCOS_ACS_TOKEN" in r.stderr
+    r = cli("app", "list", env={**env, "DCOS_ACS_TOKEN": "expired"})
+    assert r.exit_code == 5 and "dcos auth login" in r.stderr
+
+
+def test_ambiguous_post_checks_before_anything_else(cli, marathon_lab, marathon_profile_env):
+    marathon_lab.add_fault(method="POST", path="^/v2/apps$", reset_after=True)
+    r = cli("app", "post", DOCKER_JSON, env=marathon_profile_env)
+    assert r.exit_code == 0, r
+    assert "warning:" in r.stderr and "arrived" in r.stderr
+    assert len(marathon_lab.sent("POST")) == 1
+
+
+def test_lost_post_that_never_arrived(cli, marathon_lab, marathon_profile_env):
+    marathon_lab.add_fault(method="POST", path="^/v2/apps$", reset=True)
+    r = cli("app", "post", DOCKER_JSON, "--no-wait", env=marathon_profile_env)
+    assert r.exit_code == 6, r
+    assert "safe to run the command again" in r.stderr
+    assert len(marathon_lab.sent("POST")) == 1
+
+
+def test_html_500_is_one_line(cli, marathon_lab, marathon_profile_env):
+    marathon_lab.add_fault(count=0, method="GET", path="^/v2/apps$", status=500,
+                           body="<html><head><title>Error 500 Server Error</title></head><body>" + "x" * 5000)
+    r = cli("app", "list", env=marathon_profile_env)
+    assert r.exit_code == 1 and "Error 500 Server Error" in r.stderr and "xxxx" not in r.stderr
+
+
+def test_ports_show_the_avi_column_only_with_a_controller(cli, marathon_lab, marathon_profile_env):
+    assert cli("app", "post", DOCKER_JSON, env=marathon_profile_env).exit_code == 0
+    # a controller that cannot be reached: the column is there, with "-", and a warning
+    env = {**marathon_profile_env, "AVI_CONTROLLER": "https://127.0.0.1:9", "AVI_USERNAME": "admin",
+           "AVI_PASSWORD": "x"}
+    r = cli("app", "ports", "webapp1", "-o", "json", env=env)
+    assert r.exit_code == 0, r
+    rows = json.loads(r.stdout)
+    assert rows[0]["aviVsPort"] == "-" and "warning:" in r.stderr
+
+
+def test_ports_show_the_avi_vs_port_from_the_controller(cli, avi_marathon, avi_env):
+    env = {**avi_env, "MARATHON_URL": avi_marathon.url}
+    assert cli("app", "post", DOCKER_JSON, env=env).exit_code == 0
+    r = cli("app", "ports", "/webapp1", "-o", "json", env=env)
+    assert r.exit_code == 0, r
+    row = json.loads(r.stdout)[0]
+    assert row["aviVsPort"] == row["servicePort"] >= 10000, r

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-EXAMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "Docker.json")
+EXAMPLE = str(Path(__file__).resolve().parents[2] / "examples" / "Docker.json")
 
 
 def listener(boto, name):

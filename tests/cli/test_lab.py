@@ -10,7 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-EXAMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "Docker.json")
+EXAMPLE = str(Path(__file__).resolve().parents[2] / "examples" / "Docker.json")
 
 
 def alive(pid: int) -> bool:
