@@ -451,11 +451,10 @@ def test_avi_request_timeout(cli, avi_lab, avi_env):
 
 def test_trickling_body_is_bounded_by_the_request_timeout(cli, marathon15):
     # {"apps": []} sent a byte at a time, 0.4 s apart: every read is within 1 s, the whole takes ~5 s
+    # Without a bound on the whole request the reply would arrive complete (exit 0); no timed assert.
     marathon15.add_fault(count=0, method="GET", path="^/v2/apps$", slow_body=4.0)
-    start = time.monotonic()
     r = cli("app", "list", "--timeout", "1", env={"MARATHON_URL": marathon15.url})
-    elapsed = time.monotonic() - start
-    assert r.exit_code == 6 and elapsed < 4.5, (r, elapsed)
+    assert_one_error(r, 6, "timed out")
 
 
 def test_paged_listing_survives_gateway_errors_on_its_pages(cli, avi_lab, avi_env):
