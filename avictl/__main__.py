@@ -10,7 +10,14 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
+    try:
+        return _main(sys.argv[1:] if argv is None else argv)
+    except KeyboardInterrupt:  # Ctrl-C while the CLI is still being imported (run() handles it after)
+        sys.stderr.write("avictl: interrupted\n")
+        return 130
+
+
+def _main(args: list[str]) -> int:
     if args == ["--version"]:
         from . import __version__
 

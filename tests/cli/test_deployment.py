@@ -29,9 +29,9 @@ def test_deployment_cancel_rolls_back(cli, marathon_lab, marathon_profile_env):
 
 
 def test_app_wait_and_deployment_watch_all(cli, marathon_lab, marathon_profile_env):
-    marathon_lab.deploy_seconds = 0.6
+    marathon_lab.deploy_seconds = 3  # still in progress when `watch` starts, even on a busy machine
     assert cli("app", "post", DOCKER_JSON, "--no-wait", env=marathon_profile_env).exit_code == 0
-    r = cli("deployment", "watch", "--timeout", "5", env=marathon_profile_env)
+    r = cli("deployment", "watch", "--timeout", "30", env=marathon_profile_env)
     assert r.exit_code == 0, r
     assert "finished" in r.stderr
     r = cli("app", "wait", "webapp1", "--timeout", "5", "-o", "json", env=marathon_profile_env)
