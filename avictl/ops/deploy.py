@@ -95,7 +95,7 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
     from ..marathon import appdef
     from . import apps, retarget
     from . import wait as waits
-    from .ports import MARATHON, app_port, require_reachable
+    from .ports import MARATHON, app_port, in_background, require_reachable
 
     defn = opts.definition
     app_id = appdef.AppId(defn["id"])
@@ -103,7 +103,12 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
 
     with _step(report, STEPS[0]):
         ports = appdef.container_ports(defn)
-        # The load balancer and its listener must exist before the app is touched.
+        # The three systems are asked side by side (SPEC §6 fan-out): Marathon for the app as it
+        # is now (step 2's plan), the controller's login (step 4 needs it), and AWS for the load
+        # balancer, which with its listener must exist before the app is touched.
+        planned = in_background(lambda: apps.plan_app(marathon, defn, app_id=app_id))
+        if avi is not None:
+            in_background(_warm_session, avi)
         lb = aws.load_balancer(opts.elb, health=False)
         if not any(ls["port"] == opts.listener_port for ls in lb["listeners"]):
             raise retarget.NoSuchListener(lb, opts.listener_port)
@@ -112,7 +117,7 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
                     f"{opts.elb} ({lb['type']}) listens on {opts.listener_port}")
 
     with _step(report, STEPS[1]):
-        change = apps.plan_app(marathon, defn, app_id=app_id)
+        change = planned()
         current, action = change.current, change.action
         result.app_action = action
         approved = False
@@ -222,6 +227,14 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
                 raise errors.RemoteError(f"{url} answered {result.probe}", "the change is in place; check the app")
             report.done(answer)  # an http.Probe: status, latency, the answer's first line
     return result
+
+
+def _warm_session(avi: Any) -> None:
+    """Log in to the controller ahead of need; a failure shows again, in its step, when it is used."""
+    try:
+        avi.session.ensure()
+    except Exception:  # noqa: BLE001 - reported by the step that needs the controller
+        pass
 
 
 class _step:

@@ -89,7 +89,7 @@ def app_ports(marathon: Any, app_id: AppId, *, avi: Any | None = None) -> AppPor
     Marathon and the controller are read concurrently. The Marathon part decides the outcome
     (its errors are raised); a controller that cannot answer becomes a warning and `-`.
     """
-    vs_port = _in_background(_vs_port, avi, app_id) if avi is not None else None
+    vs_port = in_background(_vs_port, avi, app_id) if avi is not None else None
     app = marathon.get_app(app_id)
     tasks = app.get("tasks")
     if tasks is None:
@@ -131,7 +131,7 @@ def _container_ports_of(marathon: Any, app_id: AppId) -> list[int] | None:
     return [int(p["containerPort"]) for p in container_ports(app) if p.get("containerPort")] or None
 
 
-def _in_background(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
+def in_background(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
     """Start `fn(*args)` in a daemon thread; the returned function waits for its value.
 
     A daemon thread, so an error on the other side (raised at once) never waits for this one.
