@@ -30,7 +30,10 @@ NEW_PORT = 8080  # outside the agents' security group rules, so the classic run 
 SCENARIOS = {
     "classic": (["add security group rule", "configure health check", "delete listener", "create listener",
                  "verify"], ["--fix-security-group"]),
-    "alb": (["create target group", "register ", "wait until", "point listener", "verify"], []),
+    "alb": (["add security group rule", "register ", "wait until", "deregister ", "verify"],
+            ["--fix-security-group"]),
+    "nlb": (["add security group rule", "register ", "wait until", "deregister ", "verify"],
+            ["--fix-security-group"]),
 }
 PLANNED = "ec2 DescribeSecurityGroups →"  # the last call of the planning, before the first step
 SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM}
@@ -78,11 +81,18 @@ def _classic_state(boto: dict[str, Any], name: str) -> tuple[list[dict[str, Any]
     return [ld["Listener"] for ld in desc["ListenerDescriptions"]], desc["HealthCheck"]["Target"]
 
 
-def _alb_state(boto: dict[str, Any], name: str) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+def _v2_state(boto: dict[str, Any], name: str) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     lb = boto["elbv2"].describe_load_balancers(Names=[name])["LoadBalancers"][0]
     listeners = boto["elbv2"].describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]
     groups = boto["elbv2"].describe_target_groups()["TargetGroups"]
     return listeners, {g["TargetGroupArn"]: g for g in groups}
+
+
+def _serving_ports(boto: dict[str, Any], group_arn: str) -> list[tuple[int, str]]:
+    """(port, state) of the targets that are registered (not draining away)."""
+    health = boto["elbv2"].describe_target_health(TargetGroupArn=group_arn)["TargetHealthDescriptions"]
+    return sorted((h["Target"]["Port"], h["TargetHealth"]["State"]) for h in health
+                  if h["TargetHealth"]["State"] != "draining")
 
 
 def _sg_allows(boto: dict[str, Any], group_id: str, port: int) -> bool:
@@ -96,7 +106,7 @@ def test_kill_at_every_step_boundary_leaves_one_working_listener(aws_world, boto
     from conftest import ROOT, isolated_env
 
     steps, flags = SCENARIOS[kind]
-    name = aws_world["elb_name"] if kind == "classic" else aws_world["alb_name"]
+    name = aws_world["elb_name"] if kind == "classic" else aws_world[f"{kind}_name"]
     env = isolated_env(avictl_home, {**aws_world["env"], "AVICTL_STEP_DELAY": STEP_DELAY})
     proc = subprocess.Popen([sys.executable, "-m", "avictl", "elb", "retarget", name, "--port", str(NEW_PORT),
                              "--yes", "-v", *flags], env=env, cwd=ROOT, stdout=subprocess.PIPE,
@@ -139,12 +149,15 @@ def test_kill_at_every_step_boundary_leaves_one_working_listener(aws_world, boto
         else:
             assert _sg_allows(boto, aws_world["agents_security_group"], NEW_PORT), err
     else:
-        listeners, groups = _alb_state(boto, name)
+        listeners, groups = _v2_state(boto, name)
+        group = aws_world["target_group_arn" if kind == "alb" else "nlb_target_group_arn"]
         assert len(listeners) == 1 and listeners[0]["Port"] == 80, (listeners, err)
         actions = listeners[0]["DefaultActions"]
         assert len(actions) == 1 and actions[0]["Type"] == "forward", (actions, err)
-        target = groups[actions[0]["TargetGroupArn"]]
-        assert target["Port"] in (80, NEW_PORT), (target, err)
-        assert str(target["HealthCheckPort"]) in ("traffic-port", str(target["Port"])), (target, err)
-        if target["Port"] == 80:  # rolled back: the group it created is gone
-            assert not [g for g in groups.values() if g["Port"] == NEW_PORT], (groups, err)
+        assert actions[0]["TargetGroupArn"] == group, (actions, err)  # the listener itself never changes
+        assert len(groups) == 2, (groups, err)  # no group made or left behind (the ALB's and the NLB's)
+        serving = _serving_ports(boto, group)
+        # all old (rolled back) or all new (finished): never a mix, never nothing, all healthy
+        assert serving in ([(80, "healthy")] * 2, [(NEW_PORT, "healthy")] * 2), (serving, err)
+        assert str(groups[group]["HealthCheckPort"]) in ("traffic-port", str(serving[0][0])), (groups, err)
+        assert _sg_allows(boto, aws_world["agents_security_group"], NEW_PORT) == (serving[0][0] == NEW_PORT), err

@@ -49,6 +49,19 @@ def vpc_cidrs(aws: AwsSession, vpc_id: str) -> list[str]:
     return cidrs
 
 
+def subnets(aws: AwsSession, subnet_ids: list[str]) -> list[dict[str, Any]]:
+    """DescribeSubnets: CidrBlock and Ipv6CidrBlockAssociationSet of each subnet."""
+    if not subnet_ids:
+        return []
+    return aws.call("ec2", "describe_subnets", SubnetIds=sorted(set(subnet_ids))).get("Subnets", [])
+
+
+def prefix_list_cidrs(aws: AwsSession, prefix_list_id: str) -> list[str]:
+    """The CIDRs of a managed prefix list (GetManagedPrefixListEntries)."""
+    return [e["Cidr"] for e in aws.paginate("ec2", "get_managed_prefix_list_entries", "Entries",
+                                            PrefixListId=prefix_list_id) if e.get("Cidr")]
+
+
 # -- writes -------------------------------------------------------------------------------------
 
 

@@ -71,41 +71,53 @@ def find_target_group(aws: AwsSession, name: str) -> dict[str, Any] | None:
 
 
 def view(aws: AwsSession, lb: dict[str, Any], health: bool) -> dict[str, Any]:
-    """avictl's shape of one ALB/NLB: listeners with the port their first forward group uses."""
+    """avictl's shape of one ALB/NLB.
+
+    A listener's instance port is the port its forward group's registered targets listen on
+    (one instance may be registered on several ports, so a target group's own Port is only
+    the default of RegisterTargets): `instance_ports` lists them, `instance_port` is the one
+    port when they agree (the group's Port when nothing is registered). Targets of the groups
+    a listener forwards to are always read; those of other groups only with `health`.
+    """
     arn = lb["LoadBalancerArn"]
     groups = {tg["TargetGroupArn"]: tg for tg in
               aws.call("elbv2", "describe_target_groups", LoadBalancerArn=arn).get("TargetGroups", [])}
-    listeners = []
-    for lst in aws.call("elbv2", "describe_listeners", LoadBalancerArn=arn).get("Listeners", []):
-        tg_arns = forward_target_groups(lst.get("DefaultActions", []))
-        for tg_arn in tg_arns:
+    raw = aws.call("elbv2", "describe_listeners", LoadBalancerArn=arn).get("Listeners", [])
+    for lst in raw:
+        for tg_arn in forward_target_groups(lst.get("DefaultActions", [])):
             if tg_arn not in groups:  # attached through a rule only, or just created
                 groups.update({tg["TargetGroupArn"]: tg for tg in aws.call(
                     "elbv2", "describe_target_groups", TargetGroupArns=[tg_arn]).get("TargetGroups", [])})
+    serving = {a for lst in raw for a in forward_target_groups(lst.get("DefaultActions", []))} or set(groups)
+    targets = {a: target_health(aws, a) if (health or a in serving) else [] for a in groups}
+    listeners = []
+    for lst in raw:
+        tg_arns = forward_target_groups(lst.get("DefaultActions", []))
         first = groups.get(tg_arns[0]) if tg_arns else None
+        ports = registered_ports(targets.get(tg_arns[0], [])) if first else []
         listeners.append({
             "port": lst["Port"], "protocol": lst["Protocol"], "arn": lst["ListenerArn"],
-            "instance_port": first["Port"] if first else None,
-            "instance_protocol": first["Protocol"] if first else None,
+            "instance_port": (ports[0] if len(ports) == 1 else None) if ports else (first or {}).get("Port"),
+            "instance_ports": ports, "instance_protocol": first["Protocol"] if first else None,
             "ssl_certificate_id": (lst.get("Certificates") or [{}])[0].get("CertificateArn"),
             "target_group_arns": tg_arns, "default_actions": lst.get("DefaultActions", []),
         })
     target_groups = []
     instances: list[dict[str, Any]] = []
-    # Count the targets of the groups a listener forwards to; a group left over from an
-    # earlier retarget (kept for rollback) is listed but serves no traffic.
-    serving = {a for ls in listeners for a in ls["target_group_arns"]} or set(groups)
+    # Count the targets of the groups a listener forwards to; another group serves no traffic.
     for tg in groups.values():
         in_use = tg["TargetGroupArn"] in serving
-        targets = target_health(aws, tg["TargetGroupArn"]) if health else []
-        for t in targets:
+        tg_targets = targets[tg["TargetGroupArn"]]
+        for t in tg_targets:
             t["target_group"] = tg["TargetGroupName"]
         if in_use:
-            instances.extend(targets)
+            instances.extend(tg_targets)
+        ports = registered_ports(tg_targets)
         target_groups.append({
             "name": tg["TargetGroupName"], "arn": tg["TargetGroupArn"], "port": tg.get("Port"),
             "protocol": tg.get("Protocol"), "vpc_id": tg.get("VpcId"), "target_type": tg.get("TargetType"),
-            "health_check": health_check_view(tg), "targets": targets, "in_use": in_use,
+            "health_check": health_check_view(tg, ports[0] if len(ports) == 1 else None),
+            "targets": tg_targets, "in_use": in_use,
         })
     first_tg = next((t for t in target_groups if listeners and t["arn"] in listeners[0]["target_group_arns"]),
                     target_groups[0] if target_groups else None)
@@ -118,9 +130,19 @@ def view(aws: AwsSession, lb: dict[str, Any], health: bool) -> dict[str, Any]:
         "availability_zones": [az.get("ZoneName") for az in lb.get("AvailabilityZones", [])],
         "listeners": listeners,
         "health_check": first_tg["health_check"] if first_tg else None,
-        "instances": instances, "in_service": in_service if health else None, "total": len(instances),
+        "instances": instances, "in_service": in_service if health else None, "total": len(registered(instances)),
         "target_groups": target_groups,
     }
+
+
+def registered(targets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The targets that take traffic or will: not draining, not deregistered."""
+    return [t for t in targets if t.get("state") not in ("draining", "unhealthy.draining")
+            and t.get("reason") != "Target.NotRegistered"]
+
+
+def registered_ports(targets: list[dict[str, Any]]) -> list[int]:
+    return sorted({int(t["port"]) for t in registered(targets) if t.get("port") is not None})
 
 
 def forward_target_groups(actions: list[dict[str, Any]]) -> list[str]:
@@ -137,18 +159,19 @@ def forward_target_groups(actions: list[dict[str, Any]]) -> list[str]:
     return arns
 
 
-def health_check_view(tg: dict[str, Any]) -> dict[str, Any]:
-    """A target group's health check in avictl's shape (target `PROTOCOL:PORT[/PATH]`)."""
+def health_check_view(tg: dict[str, Any], traffic_port: int | None = None) -> dict[str, Any]:
+    """A target group's health check in avictl's shape (target `PROTOCOL:PORT[/PATH]`); with
+    `traffic-port` the port is the targets' (`traffic_port`, else the group's Port)."""
     protocol = tg.get("HealthCheckProtocol") or tg.get("Protocol") or "TCP"
     port = tg.get("HealthCheckPort") or "traffic-port"
-    port = tg.get("Port") if port == "traffic-port" else port
+    port = (traffic_port or tg.get("Port")) if port == "traffic-port" else port
     target = f"{protocol}:{port}"
     if protocol in ("HTTP", "HTTPS"):
         target += tg.get("HealthCheckPath") or "/"
     return {"target": target, "interval": tg.get("HealthCheckIntervalSeconds"),
             "timeout": tg.get("HealthCheckTimeoutSeconds"), "healthy_threshold": tg.get("HealthyThresholdCount"),
             "unhealthy_threshold": tg.get("UnhealthyThresholdCount"), "port": tg.get("HealthCheckPort"),
-            "path": tg.get("HealthCheckPath")}
+            "path": tg.get("HealthCheckPath") if protocol in ("HTTP", "HTTPS") else None, "protocol": protocol}
 
 
 # -- writes -------------------------------------------------------------------------------------

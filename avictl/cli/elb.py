@@ -176,15 +176,18 @@ def elb_retarget(
     yes: bool = YES,
     wait: bool = typer.Option(False, "--wait", help="Wait until at least one instance is in service."),
     timeout: float = typer.Option(300, "--timeout", metavar="SECONDS", min=0,
-                                  help="Limit of --wait (and of an ALB's new target group becoming healthy)."),
+                                  help="Limit of --wait (and of the new port's targets becoming healthy on an ALB/NLB)."),
 ) -> None:
     """Point a load balancer's listener and health check at an app's port.
 
     Classic ELB: the listener on --listener-port is deleted and re-created with the new
-    instance port (protocol and certificate kept) and the health check targets the same
-    port; if anything fails after the change started, the old settings are restored
-    (exit 8). ALB/NLB: a target group on the new port gets the same instances and, once
-    one is healthy, the listener forwards to it. Running it again changes nothing.
+    instance port (protocol and certificate kept); the health check and the old port's
+    backend policies (e.g. proxy protocol) move to the new port. ALB/NLB: the instances are
+    registered again on the new port in the listener's own target group (so it is
+    health-checked while the old port still serves); once one is healthy the old-port
+    targets are deregistered and drain. If anything fails after the change started, the old
+    settings are restored (exit 8). Rules avictl added that nothing uses any more are
+    removed. The plan lists every AWS call and its undo. Running it again changes nothing.
 
     Examples:
 

@@ -10,7 +10,8 @@ and the tests):
 - the classic ELB `avi-mesos-PublicSlaveL` (security group `public-slave-elb`) with the
   listener 80/HTTP → 80/HTTP, health check `HTTP:80/`, both instances registered;
 - an ALB `avi-mesos-alb` with the target group `avi-mesos-alb-80` (HTTP:80) and a listener
-  80/HTTP forwarding to it;
+  80/HTTP forwarding to it, and an NLB `avi-mesos-nlb` with `avi-mesos-nlb-80` (TCP:80) and a
+  listener 80/TCP, both with the two instances registered;
 - the CloudFormation stack `avi-mesos` whose outputs are MarathonURL, ControllerURL,
   PublicSlaveLoadBalancer (the ELB's name) and PublicSlaveDnsAddress (its DNS name).
 """
@@ -24,6 +25,7 @@ from typing import Any
 
 ELB_NAME = "avi-mesos-PublicSlaveL"
 ALB_NAME = "avi-mesos-alb"
+NLB_NAME = "avi-mesos-nlb"
 STACK_NAME = "avi-mesos"
 SERVICE_PORT_RANGE = (10000, 10100)
 
@@ -47,15 +49,35 @@ STACK_TEMPLATE = {
 }
 
 
-def start_server(host: str = "127.0.0.1", port: int = 0) -> tuple[Any, str]:
-    """Start moto's server in this process → (server, endpoint URL). Stop it with server.stop()."""
+class LabAws:
+    """moto's server and the recording proxy in front of it (avictl/lab/aws_proxy.py)."""
+
+    def __init__(self, moto: Any, proxy: Any):
+        self.moto, self.proxy = moto, proxy
+
+    @property
+    def url(self) -> str:
+        return self.proxy.url
+
+    def stop(self) -> None:
+        self.proxy.stop()
+        self.moto.stop()
+
+
+def start_server(host: str = "127.0.0.1", port: int = 0) -> tuple[LabAws, str]:
+    """Start moto's server and the lab's proxy in this process → (server, endpoint URL of the proxy).
+
+    Stop both with server.stop(). The proxy listens on `port`; moto on a free port of `host`."""
     from moto.server import ThreadedMotoServer
 
+    from .aws_proxy import AwsProxy
+
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
-    server.start()
-    bound_host, bound_port = server.get_host_and_port()
-    return server, f"http://{bound_host}:{bound_port}"
+    moto = ThreadedMotoServer(ip_address=host, port=0, verbose=False)
+    moto.start()
+    bound_host, bound_port = moto.get_host_and_port()
+    proxy = AwsProxy(f"http://{bound_host}:{bound_port}", host, port).start()
+    return LabAws(moto, proxy), proxy.url
 
 
 def reset(endpoint_url: str) -> None:
@@ -63,7 +85,7 @@ def reset(endpoint_url: str) -> None:
     import urllib.request
 
     req = urllib.request.Request(endpoint_url.rstrip("/") + "/moto-api/reset", method="POST", data=b"")
-    with urllib.request.urlopen(req, timeout=10):
+    with urllib.request.urlopen(req, timeout=60):
         pass
 
 
@@ -134,6 +156,17 @@ def build_world(endpoint_url: str, region: str = "us-east-1", *, marathon_url: s
                                          DefaultActions=[{"Type": "forward",
                                                           "TargetGroupArn": tg["TargetGroupArn"]}])["Listeners"][0]
 
+    nlb = elbv2.create_load_balancer(Name=NLB_NAME, Subnets=subnets, SecurityGroups=[elb_sg],
+                                     Scheme="internet-facing", Type="network")["LoadBalancers"][0]
+    ntg = elbv2.create_target_group(Name=f"{NLB_NAME}-{instance_port}", Protocol="TCP", Port=instance_port,
+                                    VpcId=vpc_id, TargetType="instance", HealthCheckProtocol="TCP",
+                                    HealthCheckIntervalSeconds=10, HealthCheckTimeoutSeconds=5,
+                                    HealthyThresholdCount=2, UnhealthyThresholdCount=2)["TargetGroups"][0]
+    elbv2.register_targets(TargetGroupArn=ntg["TargetGroupArn"], Targets=[{"Id": i} for i in instance_ids])
+    nlb_listener = elbv2.create_listener(LoadBalancerArn=nlb["LoadBalancerArn"], Protocol="TCP", Port=80,
+                                         DefaultActions=[{"Type": "forward",
+                                                          "TargetGroupArn": ntg["TargetGroupArn"]}])["Listeners"][0]
+
     outputs = {"MarathonURL": marathon_url, "ControllerURL": controller_url,
                "PublicSlaveLoadBalancer": ELB_NAME, "PublicSlaveDnsAddress": elb_dns}
     with warnings.catch_warnings():  # moto warns that it only pretends to create the placeholder
@@ -147,5 +180,7 @@ def build_world(endpoint_url: str, region: str = "us-east-1", *, marathon_url: s
         "elb_name": ELB_NAME, "elb_dns": elb_dns, "instance_port": instance_port,
         "alb_name": ALB_NAME, "alb_arn": alb["LoadBalancerArn"], "alb_dns": alb["DNSName"],
         "alb_listener_arn": alb_listener["ListenerArn"], "target_group_arn": tg["TargetGroupArn"],
-        "target_group_name": tg["TargetGroupName"], "stack_name": STACK_NAME, "stack_outputs": outputs,
+        "target_group_name": tg["TargetGroupName"], "nlb_name": NLB_NAME, "nlb_arn": nlb["LoadBalancerArn"],
+        "nlb_listener_arn": nlb_listener["ListenerArn"], "nlb_target_group_arn": ntg["TargetGroupArn"],
+        "stack_name": STACK_NAME, "stack_outputs": outputs,
     }

@@ -27,16 +27,16 @@ def test_elb_list_every_format(cli, aws_world, fmt):
     assert r.exit_code == 0, r
     if fmt == "json":
         data = json.loads(r.stdout)
-        assert [lb["name"] for lb in data] == [aws_world["elb_name"], aws_world["alb_name"]]
+        assert [lb["name"] for lb in data] == [aws_world["elb_name"], aws_world["alb_name"], aws_world["nlb_name"]]
         classic = data[0]
         assert classic["listeners"][0]["instance_port"] == 80
         assert classic["health_check"]["target"] == "HTTP:80/"
         assert classic["in_service"] == 2 and classic["total"] == 2
         assert data[1]["target_groups"][0]["name"] == aws_world["target_group_name"]
     elif fmt == "jsonl":
-        assert [json.loads(line)["type"] for line in r.stdout.splitlines()] == ["classic", "application"]
+        assert [json.loads(line)["type"] for line in r.stdout.splitlines()] == ["classic", "application", "network"]
     elif fmt == "name":
-        assert r.stdout.split() == [aws_world["elb_name"], aws_world["alb_name"]]
+        assert r.stdout.split() == [aws_world["elb_name"], aws_world["alb_name"], aws_world["nlb_name"]]
     elif fmt == "yaml":
         assert "avi-mesos-PublicSlaveL" in r.stdout and "dns_name" in r.stdout
     else:
@@ -177,19 +177,29 @@ def test_retarget_already_right_is_a_no_op(cli, aws_world, boto):
     assert calls and not any(("Listener" in c or "Configure" in c or "Authorize" in c) for c in calls), calls
 
 
-def test_retarget_dry_run_writes_nothing(cli, aws_world, boto):
-    before = boto["elb"].describe_load_balancers(LoadBalancerNames=[aws_world["elb_name"]])
-    sg_before = boto["ec2"].describe_security_groups(GroupIds=[aws_world["agents_security_group"]])
-    r = cli("elb", "retarget", aws_world["elb_name"], "--port", "20000", "--fix-security-group", "--dry-run",
-            "-v", env=aws_world["env"])
+def _actions(endpoint):
+    """The AWS API actions the lab's AWS endpoint received (its request log)."""
+    import urllib.request
+
+    with urllib.request.urlopen(endpoint + "/_lab/actions") as resp:
+        return [f"{a['service']}:{a['action']}" for a in json.load(resp)]
+
+
+@pytest.mark.parametrize("kind", ["elb", "alb", "nlb"])
+def test_retarget_dry_run_sends_no_write(cli, aws_world, boto, moto_endpoint, kind):
+    """Checked in what the AWS endpoint received, not in avictl's output."""
+    import urllib.request
+
+    name = aws_world[f"{kind}_name"]
+    urllib.request.urlopen(urllib.request.Request(moto_endpoint + "/_lab/requests", method="DELETE")).close()
+    r = cli("elb", "retarget", name, "--port", "20000", "--fix-security-group", "--health-path", "/ready",
+            "--dry-run", env=aws_world["env"])
     assert r.exit_code == 0, r
-    assert "80/HTTP → 20000/HTTP" in r.stdout and "dry run" in r.stderr
-    calls = [ln.split()[2] for ln in r.stderr.splitlines() if ln.startswith("AWS ")]
-    assert calls and all(c.startswith("Describe") for c in calls), calls
-    assert boto["elb"].describe_load_balancers(LoadBalancerNames=[aws_world["elb_name"]]) \
-        ["LoadBalancerDescriptions"] == before["LoadBalancerDescriptions"]
-    assert boto["ec2"].describe_security_groups(GroupIds=[aws_world["agents_security_group"]]) \
-        ["SecurityGroups"] == sg_before["SecurityGroups"]
+    assert "80/HTTP → 20000/HTTP" in r.stdout or "80/TCP → 20000/TCP" in r.stdout
+    assert "dry run" in r.stderr and "missing rule" in r.stderr
+    sent = _actions(moto_endpoint)
+    reads = ("Describe", "Get")
+    assert sent and all(a.split(":")[1].startswith(reads) for a in sent), sent
 
 
 def test_missing_sg_rule_reported_then_fixed(cli, aws_world, boto):
@@ -227,19 +237,32 @@ def test_failed_verification_rolls_back_exit_8(cli, aws_world, boto):
     assert [x["InstancePort"] for x in ls] == [80] and hc["Target"] == "HTTP:80/"
 
 
-def test_retarget_alb(cli, aws_world, boto):
-    r = cli("elb", "retarget", aws_world["alb_name"], "--port", "10005", "--yes", "--wait", "--timeout", "10",
-            env=aws_world["env"])
+def _v2_targets(boto, arn, draining=True):
+    """(port, state) of the targets of a group, as the lab's AWS reports them."""
+    health = boto["elbv2"].describe_target_health(TargetGroupArn=arn)["TargetHealthDescriptions"]
+    return sorted((h["Target"]["Port"], h["TargetHealth"]["State"]) for h in health
+                  if draining or h["TargetHealth"]["State"] != "draining")
+
+
+@pytest.mark.parametrize("kind", ["alb", "nlb"])
+def test_retarget_alb_nlb_in_the_listeners_own_group(cli, aws_world, boto, kind):
+    """The new port joins the group the listener uses (so AWS health-checks it), then the old port
+    leaves it and drains; the listener and the group stay, no group is created."""
+    name, listener_arn, group = (aws_world[f"{kind}_name"], aws_world[f"{kind}_listener_arn"],
+                                 aws_world["target_group_arn" if kind == "alb" else "nlb_target_group_arn"])
+    groups_before = len(boto["elbv2"].describe_target_groups()["TargetGroups"])
+    r = cli("elb", "retarget", name, "--port", "10005", "--yes", "--wait", "--timeout", "10", env=aws_world["env"])
     assert r.exit_code == 0, r
-    assert "avi-mesos-alb-10005 (HTTP:10005) (new)" in r.stdout
-    listener = boto["elbv2"].describe_listeners(ListenerArns=[aws_world["alb_listener_arn"]])["Listeners"][0]
-    tg_arn = listener["DefaultActions"][0]["TargetGroupArn"]
-    assert boto["elbv2"].describe_target_groups(TargetGroupArns=[tg_arn])["TargetGroups"][0]["Port"] == 10005
-    r = cli("elb", "retarget", aws_world["alb_name"], "--port", "10005", "--yes", env=aws_world["env"])
+    assert "on port 80" in r.stdout and "on port 10005" in r.stdout and "elbv2:RegisterTargets" in r.stdout
+    listener = boto["elbv2"].describe_listeners(ListenerArns=[listener_arn])["Listeners"][0]
+    assert listener["DefaultActions"][0]["TargetGroupArn"] == group
+    assert _v2_targets(boto, group) == [(80, "draining"), (80, "draining"), (10005, "healthy"), (10005, "healthy")]
+    assert len(boto["elbv2"].describe_target_groups()["TargetGroups"]) == groups_before
+    r = cli("elb", "retarget", name, "--port", "10005", "--yes", env=aws_world["env"])
     assert r.exit_code == 0 and "no change" in r.stderr, r
-    shown = json.loads(cli("elb", "show", aws_world["alb_name"], "-o", "json", env=aws_world["env"]).stdout)
-    assert shown["total"] == 2 and shown["in_service"] == 2  # the old group is kept, but not counted
-    assert sorted(tg["in_use"] for tg in shown["target_groups"]) == [False, True]
+    shown = json.loads(cli("elb", "show", name, "-o", "json", env=aws_world["env"]).stdout)
+    assert shown["total"] == 2 and shown["in_service"] == 2  # draining targets are listed, not counted
+    assert shown["listeners"][0]["instance_port"] == 10005
 
 
 def test_retarget_alb_failure_rolls_back(cli, aws_world, boto):
@@ -248,6 +271,21 @@ def test_retarget_alb_failure_rolls_back(cli, aws_world, boto):
     assert r.exit_code == 8, r
     listener = boto["elbv2"].describe_listeners(ListenerArns=[aws_world["alb_listener_arn"]])["Listeners"][0]
     assert listener["DefaultActions"][0]["TargetGroupArn"] == aws_world["target_group_arn"]
+    assert _v2_targets(boto, aws_world["target_group_arn"], draining=False) == [(80, "healthy"), (80, "healthy")]
+
+
+def test_retarget_alb_new_port_never_healthy_rolls_back(cli, aws_world, boto, moto_endpoint):
+    """The app does not answer on the new port: the wait ends at --timeout and the old port keeps serving."""
+    import urllib.request
+
+    req = urllib.request.Request(moto_endpoint + "/_lab/aws", data=json.dumps({"unhealthy_ports": [10009]}).encode(),
+                                 method="POST", headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(req).close()
+    r = cli("elb", "retarget", aws_world["alb_name"], "--port", "10009", "--yes", "--timeout", "0.5",
+            env=aws_world["env"])
+    assert r.exit_code == 8, r
+    assert "unhealthy" in r.stderr and "Request timed out" in r.stderr, r
+    assert _v2_targets(boto, aws_world["target_group_arn"], draining=False) == [(80, "healthy"), (80, "healthy")]
 
 
 def test_wait_timeout_exit_7_with_reasons(cli, aws_world, boto):

@@ -20,10 +20,12 @@ FLAGS = {"port": "--port", "listener_port": "--listener-port", "interval": "--in
 
 
 def listener_text(listener: dict[str, Any]) -> str:
-    """`80/HTTP → 10001/HTTP`."""
-    if listener.get("instance_port") is None:
+    """`80/HTTP → 10001/HTTP` (`80/HTTP → 80,10001/HTTP` while an ALB/NLB's targets are on both)."""
+    ports = listener.get("instance_ports") or []
+    port = ",".join(str(p) for p in ports) if len(ports) > 1 else listener.get("instance_port")
+    if port is None:
         return f"{listener['port']}/{listener['protocol']} → ?"
-    return f"{listener['port']}/{listener['protocol']} → {listener['instance_port']}/{listener['instance_protocol']}"
+    return f"{listener['port']}/{listener['protocol']} → {port}/{listener['instance_protocol']}"
 
 
 def health_text(hc: dict[str, Any] | None) -> str:
@@ -56,16 +58,35 @@ def plan_rows(plan: Any) -> list[tuple[str, str, str]]:
         new = "" if plan.target_group_after.get("arn") else " (new)"
         rows.append(("target group", _group_text(plan.target_group_before),
                      _group_text(plan.target_group_after) + new))
+    if plan.type != "classic" and plan.target_group_before:
+        tg = plan.target_group_before
+        rows.append(("targets", f"{tg['name']}: {_targets_text(plan.listener_before, len(plan.targets))}",
+                     f"{tg['name']}: {_targets_text(plan.listener_after, len(plan.targets))}"))
     rows.append(("health check", health_text(plan.health_before), health_text(plan.health_after)))
+    for step in plan.steps:
+        if step.name in ("set_backend_policies", "clear_backend_policies"):
+            s = step.subject
+            before = (plan.lb.get("backend_policies") or {}).get(s["instance_port"]) or []
+            rows.append((f"backend policies of port {s['instance_port']}", ", ".join(before) or "none",
+                         ", ".join(s["policy_names"]) or "none"))
     for rule in plan.missing_rules:
         after = "add the rule" if plan.fix_security_group else "unchanged (use --fix-security-group)"
         rows.append(("security group", f"missing: {rule_text(rule)}", after))
+    for step in plan.steps:
+        if step.name == "revoke_ingress":
+            rows.append(("security group", f"added by avictl: {rule_text(step.subject['rule'])}",
+                         f"remove it (nothing uses port {step.subject['rule']['port']} now)"))
     return rows
+
+
+def _targets_text(listener: dict[str, Any], count: int) -> str:
+    ports = listener.get("instance_ports") or [listener.get("instance_port")]
+    return f"{count} instance(s) on port {', '.join(str(p) for p in ports)}"
 
 
 def step_rows(plan: Any) -> list[dict[str, str]]:
     """One row per step: what it does, the AWS call, and the calls that undo it."""
-    return [{"step": step_title(step), "call": call_text(step.do) if step.do else "(read only)",
+    return [{"step": step_title(step) + (" (after the change)" if step.cleanup else ""), "call": call_text(step.do) if step.do else "(read only)",
              "undo": "; ".join(call_text(c) for c in step.undo) or "-"} for step in plan.steps]
 
 
@@ -125,13 +146,27 @@ def step_title(step: Any) -> str:
             return f"reuse target group {s['target_group']['name']}; set its health check"
         return f"modify health check of {s['target_group']['name']}"
     if name == "register_targets":
-        return f"register {len(s['targets'])} target(s) in {s['target_group']['name']}"
+        return f"register {len(s['targets'])} target(s) in {s['target_group']['name']}{_ports(s['targets'])}"
+    if name == "deregister_targets":
+        return f"deregister {len(s['targets'])} target(s) from {s['target_group']['name']}{_ports(s['targets'])}"
     if name == "wait_targets":
-        return f"wait until a target of {s['target_group']['name']} is healthy"
+        port = f" on port {s['port']}" if s.get("port") else ""
+        return f"wait until a target of {s['target_group']['name']}{port} is healthy"
+    if name in ("set_backend_policies", "clear_backend_policies"):
+        return (f"set backend policies of port {s['instance_port']}: {', '.join(s['policy_names'])}"
+                if name == "set_backend_policies" else
+                f"remove backend policies of port {s['instance_port']} ({', '.join(s['policy_names'])})")
+    if name == "revoke_ingress":
+        return f"remove security group rule {rule_text(s['rule'])}"
     if name == "modify_listener":
         lst = s["listener"]
         return f"point listener {lst['port']}/{lst['protocol']} at {s['target_group']['name']}"
     return name.replace("_", " ")
+
+
+def _ports(targets: list[dict[str, Any]]) -> str:
+    ports = sorted({t["port"] for t in targets if t.get("port")})
+    return f" on port {', '.join(str(p) for p in ports)}" if ports else ""
 
 
 def call_text(call: Any) -> str:
@@ -179,7 +214,7 @@ def event_text(event: Any) -> str | None:
     if event.kind == "step":
         return step_title(event.step)
     if event.kind == "undo":
-        return f"rollback: {event.step.name.replace('_', ' ')}"
+        return f"rollback: undo {step_title(event.step)}"
     if event.kind == "restore":
         return f"create failed ({event.error}): re-creating {listener_text(event.step.subject['listener'])}"
     if event.kind == "signal":
@@ -189,6 +224,8 @@ def event_text(event: Any) -> str | None:
         return "interrupted: the change was completed"
     if event.kind == "health":
         return f"{event.healthy}/{event.total} healthy"
+    if event.kind == "cleanup_failed":
+        return f"could not {step_title(event.step)} ({event.error}); the change itself is done"
     return None
 
 

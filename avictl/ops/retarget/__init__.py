@@ -12,6 +12,35 @@ failures are avictl errors; every AWS call is a function of avictl/aws/. The CLI
 - security_groups.py: do the instances' groups admit the load balancer on the new port?
 - apply.py: the steps in order, signals deferred, rollback;
 - wait.py: waiting for a healthy instance or target.
+
+The AWS calls of each kind (reads, then only the writes that differ; [..] = only when needed):
+
+Plan (every kind, also --dry-run, which stops here and writes nothing): elb
+DescribeLoadBalancers (+ DescribeInstanceHealth) — or, for ALB/NLB, elb DescribeLoadBalancers
+(not found), elbv2 DescribeLoadBalancers, DescribeTargetGroups, DescribeListeners,
+DescribeTargetHealth of the listener's group —; ec2 DescribeInstances, DescribeSecurityGroups
+[+ DescribeSubnets, GetManagedPrefixListEntries, DescribeVpcs when an address rule must be
+compared].
+
+Classic ELB: [ec2 AuthorizeSecurityGroupIngress per missing rule, with --fix-security-group] →
+[ConfigureHealthCheck] → [SetLoadBalancerPoliciesForBackendServer(new port, the old port's
+policies)] → DeleteLoadBalancerListeners + CreateLoadBalancerListeners [+
+SetLoadBalancerPoliciesOfListener] (signals wait until this pair is done; a failed create
+re-creates the old listener at once) → [SetLoadBalancerPoliciesForBackendServer(old port, [])
+when no other listener uses it] → DescribeLoadBalancers to verify → [ec2
+RevokeSecurityGroupIngress of rules avictl added for a port nothing uses now].
+
+ALB/NLB: [ec2 AuthorizeSecurityGroupIngress] → [ModifyTargetGroup, health check settings] →
+RegisterTargets(the listener's group, instances on the new port) → DescribeTargetHealth until
+one new-port target is healthy → DeregisterTargets(old-port targets; they drain) → verify
+(elbv2 Describe*) → [ec2 RevokeSecurityGroupIngress]. The listener is never modified.
+
+Rollback (a step failed, or SIGINT/SIGTERM between steps): the undo calls of the steps done,
+newest first — RevokeSecurityGroupIngress, ConfigureHealthCheck / ModifyTargetGroup with the
+old settings, SetLoadBalancerPoliciesForBackendServer with the old lists, DeleteLoadBalancerListeners
++ CreateLoadBalancerListeners of the old listener, DeregisterTargets (new port) /
+RegisterTargets (old port) — then exit 8 (or 130 for a signal). `--wait` then polls
+DescribeInstanceHealth / DescribeTargetHealth.
 """
 
 from __future__ import annotations

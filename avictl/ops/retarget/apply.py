@@ -24,14 +24,15 @@ from ...aws import elb
 from ...aws.client import AwsClient
 from ...errors import AvictlError, Interrupted, RemoteError, RolledBack, describe_exception
 from .model import Call, Event, OnEvent, Plan, Step
-from .plan import Ref
 from .wait import wait_healthy
 
 FAULT_ENV = "AVICTL_FAULT_STEP"
 UNDO_LABELS = {  # how RolledBack names what it undid ("" = part of the step before it)
     "authorize_ingress": "remove the added security group rule", "configure_health_check": "restore health check",
     "create_listener": "", "delete_listener": "restore listener", "modify_target_group": "restore health check",
-    "create_target_group": "delete the new target group", "modify_listener": "point the listener back",
+    "register_targets": "deregister the new-port targets", "deregister_targets": "register the old-port targets",
+    "set_backend_policies": "restore the new port's backend policies",
+    "clear_backend_policies": "restore the old port's backend policies",
 }
 DELAY_ENV = "AVICTL_STEP_DELAY"
 
@@ -90,7 +91,6 @@ class _Applier:
         self.on_event = on_event
         self.wait_timeout = wait_timeout
         self.done: list[Step] = []  # steps whose undo is still owed, in order
-        self.results: dict[str, Any] = {}
         self.faults = {f.strip() for f in os.environ.get(FAULT_ENV, "").split(",") if f.strip()}
         try:
             self.delay = float(os.environ.get(DELAY_ENV) or 0)
@@ -115,12 +115,6 @@ class _Applier:
         if fault in self.faults:
             raise RemoteError(f"injected failure at step {fault} ({FAULT_ENV}, test-only)", exit_code=1)
 
-    def resolve(self, call: Call) -> Call:
-        if not any(isinstance(v, Ref) for v in call.args.values()):
-            return call
-        args = {k: self.results[v.step] if isinstance(v, Ref) else v for k, v in call.args.items()}
-        return Call(call.fn, args)
-
     def run(self) -> None:
         for step in self.plan.steps:
             if step.cleanup:
@@ -132,7 +126,7 @@ class _Applier:
                 if step.name == "wait_targets":
                     self.wait(step)
                 elif step.do is not None:
-                    self.results[step.name] = self.resolve(step.do).run(self.aws)
+                    step.do.run(self.aws)
                 self.done.append(step)
             except BaseException as exc:
                 if step.window == "open":
@@ -145,10 +139,8 @@ class _Applier:
                     self.signals.critical = False
 
     def wait(self, step: Step) -> None:
-        arn = step.subject.get("arn")
-        arn = self.results[arn.step] if isinstance(arn, Ref) else arn
-        wait_healthy(self.aws, self.plan, self.wait_timeout, self.on_event, target_group_arn=arn,
-                     stop=lambda: self.signals.pending is not None)
+        wait_healthy(self.aws, self.plan, self.wait_timeout, self.on_event, target_group_arn=step.subject["arn"],
+                     port=step.subject.get("port"), stop=lambda: self.signals.pending is not None)
         if self.signals.pending is not None:
             raise _Stop()
 
@@ -162,7 +154,7 @@ class _Applier:
             except AvictlError:
                 pass
             for call in opened.undo:
-                self.resolve(call).run(self.aws)
+                call.run(self.aws)
         except AvictlError as exc:
             raise RollbackFailed(exc, cause, opened.subject.get("listener"), self.plan.name) from None
         self.done = self.done[:self.done.index(opened)]
@@ -183,11 +175,14 @@ class _Applier:
                     problems.append(f"listener {key} is {listener.get(key)}, expected {p.listener_after.get(key)}")
         if p.type == "classic":
             hc = lb.get("health_check")
+            want = (p.lb.get("backend_policies") or {}).get(p.listener_before["instance_port"])
+            have = (lb.get("backend_policies") or {}).get(p.instance_port)
+            if want and have != want:
+                problems.append(f"instance port {p.instance_port} has the policies {have}, expected {want}")
         else:
-            arn = (p.target_group_after or p.target_group_before or {}).get("arn")
-            if arn is None and "create_target_group" in self.results:
-                arn = self.results["create_target_group"]
-            hc = next((t["health_check"] for t in lb["target_groups"] if t["arn"] == arn), None)
+            arn = (p.target_group_before or {}).get("arn")
+            group = next((t for t in lb["target_groups"] if t["arn"] == arn), None)
+            hc = (group or {}).get("health_check")
             if listener is not None and listener.get("target_group_arns") != [arn]:
                 problems.append(f"listener forwards to {listener.get('target_group_arns')}, expected [{arn}]")
         if (hc or {}).get("target") != p.health_after["target"]:
@@ -195,6 +190,18 @@ class _Applier:
         if problems:
             raise RemoteError("verification after the change failed: " + "; ".join(problems), exit_code=1)
         return lb
+
+    def cleanup(self) -> None:
+        """After the change: remove what avictl made earlier and nothing uses now. A failure here
+        leaves the change in place and is reported as an event ("cleanup_failed")."""
+        for step in self.plan.steps:
+            if not step.cleanup or step.do is None:
+                continue
+            self.emit(Event("step", step))
+            try:
+                step.do.run(self.aws)
+            except AvictlError as exc:
+                self.emit(Event("cleanup_failed", step, error=exc.message))
 
     def rollback(self, cause: BaseException) -> list[str]:
         undone = list(self.restored)
@@ -206,7 +213,7 @@ class _Applier:
                 try:
                     self.boundary(step, "undo")
                     for call in step.undo:
-                        self.resolve(call).run(self.aws)
+                        call.run(self.aws)
                 except AvictlError as exc:
                     listener = step.subject.get("listener") if step.window == "open" else None
                     raise RollbackFailed(exc, cause, listener, self.plan.name) from None
@@ -235,10 +242,12 @@ def apply_plan(aws: AwsClient, plan: Plan, *, on_event: OnEvent = None, wait_tim
             if applier.signals.pending is not None:
                 applier.emit(Event("completed"))
                 applier.signals.critical = True  # the change stands; only read it back
-                applier.verify()
+            lb = applier.verify()
+            applier.signals.critical = True
+            applier.cleanup()
+            if applier.signals.pending is not None:
                 raise Interrupted(f"interrupted after the change to {plan.name} completed "
                                   f"(port {plan.listener_port} → instance port {plan.instance_port})")
-            lb = applier.verify()
         except (Interrupted, RollbackFailed):
             raise
         except (_Stop, KeyboardInterrupt) as exc:

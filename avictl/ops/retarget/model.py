@@ -119,6 +119,7 @@ class Plan:
     listener_after: dict[str, Any]
     health_before: dict[str, Any] | None
     health_after: dict[str, Any]
+    health_port: int | None = None  # the port the health check reaches after the change
     steps: list[Step] = field(default_factory=list)
     missing_rules: list[SgRule] = field(default_factory=list)
     fix_security_group: bool = False

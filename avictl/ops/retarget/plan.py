@@ -13,17 +13,6 @@ from .model import Call, Notice, Plan, SettingError, Step, validate_health_path,
 from .security_groups import check_security_groups
 
 
-class Ref(dict):
-    """An argument known only once an earlier step ran: the result of step `step`."""
-
-    def __init__(self, step: str):
-        super().__init__({"$result_of": step})
-
-    @property
-    def step(self) -> str:
-        return self["$result_of"]
-
-
 def plan_retarget(aws: AwsClient, name: str, port: int, *, listener_port: int = 80,
                   health_path: str | None = None, health_protocol: str | None = None,
                   interval: int | None = None, timeout: int | None = None,
@@ -102,46 +91,88 @@ def _hc_key(hc: dict[str, Any] | None) -> tuple[Any, ...]:
 
 def _plan_classic(lb: dict[str, Any], listener: dict[str, Any], port: int, health_path: str | None,
                   health_protocol: str | None, flags: dict[str, Any]) -> Plan:
-    name = lb["name"]
+    """Classic ELB: a listener cannot be edited, so it is deleted and re-created on the new
+    instance port (every other field kept); the health check and the instance port's backend
+    policies (proxy protocol, backend authentication) move with it."""
+    name, old_port = lb["name"], listener["instance_port"]
     before_hc = lb.get("health_check")
     old_protocol, old_path = split_target((before_hc or {}).get("target"))
+    old_health_port = _target_port((before_hc or {}).get("target"))
+    # a health check on its own port (not the old instance port) stays there
+    health_port = old_health_port if old_health_port not in (None, old_port) else port
     protocol = health_protocol or old_protocol or "HTTP"
     path = health_path if health_path is not None else (old_path or "/")
-    after_hc = {"target": _health_target(protocol, port, path), **_merged_health(before_hc, flags)}
+    after_hc = {"target": _health_target(protocol, health_port, path), **_merged_health(before_hc, flags)}
     after_listener = {**listener, "instance_port": port}
     plan = Plan(name=name, type="classic", instance_port=port, listener_port=listener["port"],
                 listener_before=listener, listener_after=after_listener, health_before=before_hc,
-                health_after=after_hc, lb=lb)
+                health_after=after_hc, health_port=health_port, lb=lb)
     if _hc_key(before_hc) != _hc_key(after_hc):
         undo = ([Call(elb.configure_health_check, {"name": name, "health_check": before_hc})]
                 if before_hc and before_hc.get("target") else [])
         plan.steps.append(Step("configure_health_check",
                                do=Call(elb.configure_health_check, {"name": name, "health_check": after_hc}),
                                undo=undo, subject={"health_check": after_hc}))
-    if listener["instance_port"] != port:
-        lport = listener["port"]
-        restore = [Call(elb.create_listener, {"name": name, "listener": listener})]
-        if listener.get("policy_names"):
-            restore.append(Call(elb.set_listener_policies, {"name": name, "port": lport,
-                                                            "policy_names": listener["policy_names"]}))
-        policies = listener.get("policy_names") or []
-        plan.steps.append(Step("delete_listener", do=Call(elb.delete_listener, {"name": name, "port": lport}),
-                               undo=restore, subject={"listener": listener}, window="open"))
-        plan.steps.append(Step("create_listener", do=Call(elb.create_listener, {"name": name,
-                                                                                "listener": after_listener}),
-                               undo=[Call(elb.delete_listener, {"name": name, "port": lport})],
-                               subject={"listener": after_listener, "old_listener": listener},
-                               window=None if policies else "close"))
-        if policies:
-            plan.steps.append(Step("set_listener_policies",
-                                   do=Call(elb.set_listener_policies, {"name": name, "port": lport,
-                                                                       "policy_names": policies}),
-                                   subject={"policy_names": policies}, window="close"))
+    if old_port == port:
+        return plan
+    backend = lb.get("backend_policies") or {}
+    moving = backend.get(old_port) or []
+    if moving and backend.get(port) != moving:
+        plan.steps.append(Step("set_backend_policies",
+                               do=Call(elb.set_backend_policies, {"name": name, "instance_port": port,
+                                                                  "policy_names": moving}),
+                               undo=[Call(elb.set_backend_policies, {"name": name, "instance_port": port,
+                                                                     "policy_names": backend.get(port) or []})],
+                               subject={"instance_port": port, "policy_names": moving}))
+    lport = listener["port"]
+    restore = [Call(elb.create_listener, {"name": name, "listener": listener})]
+    if listener.get("policy_names"):
+        restore.append(Call(elb.set_listener_policies, {"name": name, "port": lport,
+                                                        "policy_names": listener["policy_names"]}))
+    policies = listener.get("policy_names") or []
+    plan.steps.append(Step("delete_listener", do=Call(elb.delete_listener, {"name": name, "port": lport}),
+                           undo=restore, subject={"listener": listener}, window="open"))
+    plan.steps.append(Step("create_listener", do=Call(elb.create_listener, {"name": name,
+                                                                            "listener": after_listener}),
+                           undo=[Call(elb.delete_listener, {"name": name, "port": lport})],
+                           subject={"listener": after_listener, "old_listener": listener},
+                           window=None if policies else "close"))
+    if policies:
+        plan.steps.append(Step("set_listener_policies",
+                               do=Call(elb.set_listener_policies, {"name": name, "port": lport,
+                                                                   "policy_names": policies}),
+                               subject={"policy_names": policies}, window="close"))
+    still_used = any(ls["instance_port"] == old_port for ls in lb["listeners"] if ls["port"] != lport)
+    if moving and not still_used:
+        plan.steps.append(Step("clear_backend_policies",
+                               do=Call(elb.set_backend_policies, {"name": name, "instance_port": old_port,
+                                                                  "policy_names": []}),
+                               undo=[Call(elb.set_backend_policies, {"name": name, "instance_port": old_port,
+                                                                     "policy_names": moving})],
+                               subject={"instance_port": old_port, "policy_names": moving}))
     return plan
+
+
+def _target_port(target: str | None) -> int | None:
+    m = re.match(r"^[A-Za-z]+:(\d+)", target or "")
+    return int(m.group(1)) if m else None
 
 
 def _plan_v2(aws: AwsClient, lb: dict[str, Any], listener: dict[str, Any], port: int, health_path: str | None,
              health_protocol: str | None, flags: dict[str, Any]) -> Plan:
+    """ALB/NLB: the new port joins the listener's own target group, then the old port leaves it.
+
+    Why not a new target group on the new port: a group that no listener or rule uses is not
+    health-checked (its targets stay `unused` / `Target.NotInUse`, botocore's elbv2 model), so
+    waiting for it to turn healthy before pointing the listener at it never ends on AWS; and
+    why not an ALB weighted forward (new group at weight 0, then shifted): NLB forward actions
+    take one group only, and it would need a copy of the old group (matcher, attributes ...).
+    Registering the same instances again in the group the listener already uses, with
+    Port=N (RegisterTargets takes a per-target port), gets the new port health-checked while
+    the old port still serves; once a target on N is healthy the old-port targets are
+    deregistered (they drain for the group's deregistration delay). The listener never
+    changes, works the same for ALB and NLB, and the rollback is the reverse pair.
+    """
     arns = listener.get("target_group_arns") or []
     if len(arns) != 1:
         raise UsageError(f"listener {listener['port']}/{listener['protocol']} of {lb['name']} forwards to "
@@ -150,63 +181,46 @@ def _plan_v2(aws: AwsClient, lb: dict[str, Any], listener: dict[str, Any], port:
     tg = next(t for t in lb["target_groups"] if t["arn"] == arns[0])
     before_hc = tg["health_check"]
     old_protocol, old_path = split_target(before_hc.get("target"))
-    protocol = health_protocol or old_protocol or "HTTP"
+    protocol = health_protocol or before_hc.get("protocol") or old_protocol or "HTTP"
     if lb["type"] == "application" and protocol not in ("HTTP", "HTTPS"):
         raise SettingError(f"an application load balancer checks health over HTTP or HTTPS, not {protocol}",
                            "health_protocol")
     if protocol == "SSL":
         raise SettingError("ELBv2 health checks use HTTP, HTTPS or TCP, not SSL", "health_protocol")
     path = health_path if health_path is not None else (old_path or "/")
-    after_hc = {"target": _health_target(protocol, port, path), **_merged_health(before_hc, flags),
-                "protocol": protocol, "path": path if protocol in ("HTTP", "HTTPS") else None}
-    base = re.sub(r"-\d+$", "", tg["name"]) or lb["name"]
-    suffix = f"-{port}"
-    new_name = (base[: 32 - len(suffix)].rstrip("-") + suffix).lstrip("-")
+    current = elbv2.registered(tg["targets"])
+    old_ports = sorted({int(t["port"]) for t in current if t.get("port") is not None})
+    # A health check on its own fixed port (not the traffic port) stays there; else it follows the traffic.
+    fixed = str(before_hc.get("port") or "traffic-port")
+    keep = fixed.isdigit() and int(fixed) not in old_ports and int(fixed) != tg["port"]
+    health_port = int(fixed) if keep else port
+    after_hc = {"target": _health_target(protocol, health_port, path), **_merged_health(before_hc, flags),
+                "protocol": protocol, "path": path if protocol in ("HTTP", "HTTPS") else None,
+                "port": fixed if keep else "traffic-port"}
+    ids = sorted({t["id"] for t in current})
     tg_before = {k: tg[k] for k in ("name", "arn", "port", "protocol", "vpc_id", "target_type")}
-    targets = sorted({t["id"] for t in tg["targets"]})
     plan = Plan(name=lb["name"], type=lb["type"], instance_port=port, listener_port=listener["port"],
-                listener_before=listener, listener_after={**listener, "instance_port": port},
-                health_before=before_hc, health_after=after_hc, target_group_before=tg_before,
-                targets=targets, lb=lb)
-    if tg["port"] == port:
-        plan.target_group_after = None
-        if _hc_key(before_hc) != _hc_key(after_hc):
-            plan.steps.append(Step("modify_target_group",
-                                   do=Call(elbv2.modify_health_check, {"arn": tg["arn"], "health_check": after_hc}),
-                                   undo=[Call(elbv2.modify_health_check, {"arn": tg["arn"],
-                                                                          "health_check": before_hc})],
-                                   subject={"target_group": tg_before, "health_check": after_hc}))
-        return plan
-    existing = elbv2.find_target_group(aws, new_name)
-    if existing and (existing["Port"] != port or existing["Protocol"] != tg["protocol"]
-                     or existing.get("VpcId") != tg["vpc_id"]):
-        raise UsageError(f"target group {new_name} exists with other settings "
-                         f"({existing['Protocol']}:{existing['Port']} in {existing.get('VpcId')})",
-                         "delete or rename it, then retry")
-    tga = {"name": new_name, "arn": existing["TargetGroupArn"] if existing else None, "port": port,
-           "protocol": tg["protocol"], "vpc_id": tg["vpc_id"], "target_type": tg["target_type"]}
-    plan.target_group_after = tga
-    if existing:
-        arn: Any = existing["TargetGroupArn"]
+                listener_before=listener, listener_after={**listener, "instance_port": port, "instance_ports": [port]},
+                health_before=before_hc, health_after=after_hc, health_port=health_port,
+                target_group_before=tg_before, targets=ids, lb=lb)
+    arn = tg["arn"]
+    if elbv2.health_check_payload(before_hc) != elbv2.health_check_payload(after_hc):
         plan.steps.append(Step("modify_target_group",
                                do=Call(elbv2.modify_health_check, {"arn": arn, "health_check": after_hc}),
-                               subject={"target_group": tga, "reuse": True, "health_check": after_hc}))
-    else:
-        arn = Ref("create_target_group")
-        plan.steps.append(Step("create_target_group",
-                               do=Call(elbv2.create_target_group, {"spec": tga, "health_check": after_hc}),
-                               undo=[Call(elbv2.delete_target_group, {"arn": arn})],
-                               subject={"target_group": tga}))
-    if targets:
-        plan.steps.append(Step("register_targets",
-                               do=Call(elbv2.register_targets, {"arn": arn, "targets": [{"id": t} for t in targets]}),
-                               subject={"target_group": tga, "targets": targets}))
-        plan.steps.append(Step("wait_targets", subject={"target_group": tga, "arn": arn}))
-    plan.steps.append(Step("modify_listener",
-                           do=Call(elbv2.forward_listener, {"listener_arn": listener["arn"], "target_group_arn": arn}),
-                           undo=[Call(elbv2.set_listener_actions, {"listener_arn": listener["arn"],
-                                                                   "actions": listener["default_actions"]})],
-                           subject={"listener": listener, "target_group": tga}))
-    if not targets:
+                               undo=[Call(elbv2.modify_health_check, {"arn": arn, "health_check": before_hc})],
+                               subject={"target_group": tg_before, "health_check": after_hc}))
+    new = [{"id": i, "port": port} for i in ids if not any(t["id"] == i and t.get("port") == port for t in current)]
+    old = [{"id": t["id"], "port": t["port"]} for t in current if t.get("port") != port]
+    if new:
+        plan.steps.append(Step("register_targets", do=Call(elbv2.register_targets, {"arn": arn, "targets": new}),
+                               undo=[Call(elbv2.deregister_targets, {"arn": arn, "targets": new})],
+                               subject={"target_group": tg_before, "targets": new}))
+    if new or (old and not any(t.get("port") == port and t.get("state") == "healthy" for t in current)):
+        plan.steps.append(Step("wait_targets", subject={"target_group": tg_before, "arn": arn, "port": port}))
+    if old:
+        plan.steps.append(Step("deregister_targets", do=Call(elbv2.deregister_targets, {"arn": arn, "targets": old}),
+                               undo=[Call(elbv2.register_targets, {"arn": arn, "targets": old})],
+                               subject={"target_group": tg_before, "targets": old}))
+    if not ids:
         plan.notices.append(Notice("empty_target_group", {"target_group": tg_before}))
     return plan

@@ -14,13 +14,15 @@ from .model import Event, OnEvent, Plan
 def wait_healthy(aws: AwsClient, plan: Plan, timeout: float, on_event: OnEvent = None, *,
                  target_group_arn: str | None = None, port: int | None = None, poll: float | None = None,
                  stop: Callable[[], bool] | None = None) -> list[dict[str, Any]]:
-    """Wait until at least one instance (classic) or target (v2; of `port` when given) is healthy.
+    """Wait until at least one instance (classic) or target (v2: on `port`, by default the plan's) is healthy.
 
     Returns the states of the last poll; WaitTimeout (exit 7) names every instance's state and
     reason. `stop` ends the wait early (a signal arrived)."""
     deadline = time.monotonic() + max(0.0, timeout)
     interval = poll if poll is not None else min(5.0, max(1.0, float(plan.health_after.get("interval") or 5) / 2))
     arn = target_group_arn or (plan.target_group_after or {}).get("arn") or (plan.target_group_before or {}).get("arn")
+    if plan.type != "classic" and port is None:
+        port = plan.instance_port  # the old port's targets drain away once the change is made
     last = None
     while True:
         if plan.type == "classic":
