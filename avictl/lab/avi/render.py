@@ -8,6 +8,9 @@ from typing import Any
 from ..base import Request, Response
 
 
+RECORDED_HOST = "https://avi-controller"  # the host of the recorded objects the templates come from
+
+
 class RenderMixin:
     objects: dict[str, dict[str, dict[str, Any]]]
     runtime_with_fields: bool
@@ -29,6 +32,8 @@ class RenderMixin:
         for k, v in obj.items():
             if k.startswith("_") and k != "_last_modified":
                 continue
+            if k.endswith("_ref") and isinstance(v, str) and v.startswith(RECORDED_HOST):
+                v = ctx["base"] + v[len(RECORDED_HOST):]  # the template's refs name this controller
             out[k] = v
         out["tenant_ref"] = self.ref(ctx, "tenant", self.tenant_uuid(obj["_tenant"]), include_name)
         if otype == "pool":
