@@ -42,6 +42,7 @@ KEYS: tuple[Key, ...] = (
     Key("marathon", ("MARATHON_URL",), help="Marathon URL, e.g. http://master.mesos:8080"),
     Key("marathon_username", ("MARATHON_USERNAME",), help="Marathon HTTP basic user"),
     Key("marathon_ca_bundle", ("MARATHON_CA_BUNDLE",), help="CA bundle (PEM) for an HTTPS Marathon"),
+    Key("mesos", ("MESOS_MASTER_URL",), help="Mesos master URL, e.g. http://leader.mesos:5050 (DC/OS: <dcos url>/mesos)"),
     Key("aws_profile", ("AWS_PROFILE",), help="AWS profile of the standard credential chain"),
     Key("aws_region", ("AWS_REGION", "AWS_DEFAULT_REGION"), help="AWS region"),
     Key("aws_endpoint_url", ("AWS_ENDPOINT_URL",), help="AWS endpoint URL (tests, the lab, private endpoints)"),
@@ -81,6 +82,7 @@ class Settings:
     marathon: str | None = None
     marathon_username: str | None = None
     marathon_ca_bundle: str | None = None
+    mesos: str | None = None
     aws_profile: str | None = None
     aws_region: str | None = None
     aws_endpoint_url: str | None = None
@@ -328,7 +330,7 @@ def parse_value(key: str, raw: str) -> Any:
         if not 0 < value <= 86400:
             raise UsageError(f"{key} must be between 0 and 86400 seconds")
         return value
-    if key in ("controller", "marathon", "aws_endpoint_url") and raw:
+    if key in ("controller", "marathon", "mesos", "aws_endpoint_url") and raw:
         return validate_url(key, raw)
     if key == "elb_url" and raw:
         return validate_url(key, raw) + ("/" if raw.endswith("/") else "")  # a URL to browse keeps its slash

@@ -197,8 +197,11 @@ class Transport:
 
     def request(self, method: str, url: str, *, params: Any = None, json_body: Any = None,
                 content: bytes | str | None = None, data: Any = None, headers: dict[str, str] | None = None,
-                retry: bool | None = None, timeout: float | None = None) -> httpx.Response:
+                retry: bool | None = None, timeout: float | None = None, redirects: bool = False) -> httpx.Response:
         """Send one request, retrying idempotent ones; return the response whatever its status.
+
+        A redirect is an error unless `redirects` is true: then the caller gets the 3xx reply and
+        decides where to go (a Mesos standby naming its leader).
 
         Raises ConnectError (exit 6) when the server cannot be reached, AmbiguousRequest when a
         non-idempotent request was sent but its answer was lost.
@@ -235,7 +238,7 @@ class Transport:
                         f"({errors.describe_exception(exc)}); the server may or may not have applied it") from None
                 raise self._connect_error(request, exc) from None
             self._log_response(request, response, start)
-            if response.is_redirect:
+            if response.is_redirect and not redirects:
                 # Never follow: a redirect could carry cookies or tokens to another host.
                 location = self.opts.redactor.text(response.headers.get("Location", "?"))
                 response.close()
@@ -438,3 +441,4 @@ def short_text(response: httpx.Response, limit: int = 200) -> str:
         m = re.search(r"<title>(.*?)</title>", text, re.I | re.S)
         return errors.one_line(m.group(1), limit) if m else ""
     return errors.one_line(text, limit)
+

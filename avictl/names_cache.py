@@ -1,4 +1,4 @@
-"""A small per-profile cache of object names (apps, virtual services, ELBs) for shell completion.
+"""A small per-profile cache of object names (apps, VSs, ELBs, SEs, node ids) for shell completion.
 
 List commands call `remember()` with what they just printed; a TAB asks `recall()` and gets
 an answer at once, however slow or unreachable the servers are. When the cache is older
@@ -21,14 +21,15 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-KINDS = ("app", "vs", "elb")
+KINDS = ("app", "vs", "elb", "se", "node")
 TTL = 60.0  # seconds a cached list counts as fresh
 RETRY_AFTER = 30.0  # seconds between background refresh attempts (a failing server is not hammered)
 MAX_NAMES = 50_000
 REFRESH_TIMEOUT = 60.0
 
 # The list command whose `-o name` output refreshes each kind.
-LIST_COMMANDS = {"app": ("app", "list"), "vs": ("vs", "list"), "elb": ("elb", "list")}
+LIST_COMMANDS = {"app": ("app", "list"), "vs": ("vs", "list"), "elb": ("elb", "list"), "se": ("se", "list"),
+                 "node": ("node", "list")}
 
 
 def _kind_dir(profile: str) -> Path | None:
@@ -188,7 +189,7 @@ def refresh(profile: str, kind: str, profile_flag: str | None = None) -> int:
 def main(argv: list[str]) -> int:
     if len(argv) in (3, 4) and argv[0] == "refresh" and argv[2] in KINDS:
         return refresh(argv[1], argv[2], argv[3] if len(argv) == 4 else None)
-    sys.stderr.write("usage: python -m avictl.names_cache refresh PROFILE {app|vs|elb} [PROFILE_FLAG]\n")
+    sys.stderr.write("usage: python -m avictl.names_cache refresh PROFILE {app|vs|elb|se|node} [PROFILE_FLAG]\n")
     return 2
 
 

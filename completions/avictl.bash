@@ -11,7 +11,7 @@
 __avictl_spec() {
     case "$1" in
     '')
-        cmds='config login logout status app deployment vs pool cloud api elb stack deploy lab completion help'
+        cmds='config login logout status app deployment vs pool cloud se api node elb stack deploy lab completion help'
         opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --version --help -h'
         vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
@@ -24,8 +24,8 @@ __avictl_spec() {
         ;;
     'config init')
         cmds=''
-        opts='--controller --username --tenant --api-version --ca-bundle --insecure --verify --password-command --marathon --marathon-username --marathon-ca-bundle --aws-profile --aws-region --aws-endpoint-url --elb --elb-url --request-timeout --from-stack --default --no-input --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --help -h'
-        vals='--controller=- --username=- --tenant=- --api-version=- --ca-bundle=file --password-command=- --marathon=- --marathon-username=- --marathon-ca-bundle=file --aws-profile=- --aws-region=- --aws-endpoint-url=- --elb=elb --elb-url=- --request-timeout=- --from-stack=- --profile=profile -p=profile --output=format -o=format --query=-'
+        opts='--controller --username --tenant --api-version --ca-bundle --insecure --verify --password-command --marathon --marathon-username --marathon-ca-bundle --mesos --aws-profile --aws-region --aws-endpoint-url --elb --elb-url --request-timeout --from-stack --default --no-input --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --help -h'
+        vals='--controller=- --username=- --tenant=- --api-version=- --ca-bundle=file --password-command=- --marathon=- --marathon-username=- --marathon-ca-bundle=file --mesos=- --aws-profile=- --aws-region=- --aws-endpoint-url=- --elb=elb --elb-url=- --request-timeout=- --from-stack=- --profile=profile -p=profile --output=format -o=format --query=-'
         args=''
         ;;
     'config show')
@@ -78,8 +78,8 @@ __avictl_spec() {
         ;;
     'status')
         cmds=''
-        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
+        opts='--app --elb --wait --timeout --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--app=app --elb=elb --timeout=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'app')
@@ -215,7 +215,7 @@ __avictl_spec() {
         args='-'
         ;;
     'cloud')
-        cmds='list show'
+        cmds='list show status'
         opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
         vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
@@ -232,11 +232,53 @@ __avictl_spec() {
         vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='-'
         ;;
+    'cloud status')
+        cmds=''
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
+        args='-'
+        ;;
+    'se')
+        cmds='list show'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
+        args=''
+        ;;
+    'se list')
+        cmds=''
+        opts='--cloud --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--cloud=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
+        args=''
+        ;;
+    'se show')
+        cmds=''
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
+        args='se'
+        ;;
     'api')
         cmds=''
         opts='--method -X --raw-field -f --field -F --data --input -d --paginate --tenant --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
         vals='--method=- -X=- --raw-field=- -f=- --field=- -F=- --data=file --input=file -d=file --tenant=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='-'
+        ;;
+    'node')
+        cmds='list show'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
+        args=''
+        ;;
+    'node list')
+        cmds=''
+        opts='--check --mesos --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--mesos=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
+        args=''
+        ;;
+    'node show')
+        cmds=''
+        opts='--mesos --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--mesos=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
+        args='node'
         ;;
     'elb')
         cmds='list show health url retarget'
@@ -300,8 +342,8 @@ __avictl_spec() {
         ;;
     'lab up')
         cmds=''
-        opts='--marathon-version --avi-version --deploy-seconds --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
-        vals='--marathon-version=- --avi-version=- --deploy-seconds=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
+        opts='--marathon-version --avi-version --mesos-version --deploy-seconds --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--marathon-version=- --avi-version=- --mesos-version=- --deploy-seconds=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
         ;;
     'lab down')
@@ -339,7 +381,7 @@ __avictl_choices() {
     case "$1" in
     format) REPLY='table wide json jsonl tsv name yaml' ;;
     shell) REPLY='bash zsh fish' ;;
-    config_key) REPLY='controller username tenant api_version ca_bundle insecure password_command marathon marathon_username marathon_ca_bundle aws_profile aws_region aws_endpoint_url elb elb_url request_timeout' ;;
+    config_key) REPLY='controller username tenant api_version ca_bundle insecure password_command marathon marathon_username marathon_ca_bundle mesos aws_profile aws_region aws_endpoint_url elb elb_url request_timeout' ;;
     http_method) REPLY='GET POST PUT PATCH DELETE' ;;
     health_protocol) REPLY='HTTP TCP' ;;
     check_url) REPLY='PATH URL' ;;
@@ -370,7 +412,7 @@ __avictl_values() {
         local IFS=$'\n'
         COMPREPLY=($(compgen -f -- "$cur"))
         ;;
-    profile | app | vs | elb | *,*)
+    profile | app | vs | elb | se | node | *,*)
         # Names come from the config file and a local cache: never from the network.
         prog=${COMP_WORDS[0]}
         command -v "$prog" >/dev/null 2>&1 || prog=avictl

@@ -95,6 +95,10 @@ class Session:
         with self._lock:
             return self._login_locked()
 
+    def uses_factory_default(self) -> bool:
+        """True when the password in use is the factory default admin/admin (the seed guide's)."""
+        return not self.token and self.username == "admin" and self._password == "admin"
+
     def set_password(self, password: str) -> None:
         self._password = password
         self.opts.redactor.add(password)

@@ -155,6 +155,13 @@ class State:
             self._clients["marathon"] = MarathonClient.from_settings(self.settings, self.http_options("marathon"))
         return self._clients["marathon"]
 
+    def mesos(self) -> Any:
+        if "mesos" not in self._clients:
+            from ..mesos.client import MesosClient
+
+            self._clients["mesos"] = MesosClient.from_settings(self.settings, self.http_options("marathon"))
+        return self._clients["mesos"]
+
     def avi(self) -> Any:
         if "avi" not in self._clients:
             from ..avi.client import AviClient

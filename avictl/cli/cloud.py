@@ -9,7 +9,7 @@ import typer
 from ._common import state
 
 group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                    help="Avi clouds (a Mesos cloud shows its Marathon URL and port ranges).\n\nExamples:\n\n\b\n  avictl cloud list\n  avictl cloud show Default-Cloud")
+                    help="Avi clouds (a Mesos cloud shows its Marathon URL and port ranges) and their status.\n\nExamples:\n\n\b\n  avictl cloud list\n  avictl cloud show Default-Cloud\n  avictl cloud status")
 
 
 def register(root: typer.Typer) -> None:
@@ -71,3 +71,36 @@ def cloud_show(name: str = typer.Argument(..., metavar="NAME|UUID")) -> None:
         ("Port ranges", _port_ranges),
         ("Bridge IP as VIP", "use_bridge_ip_as_vip"),
     ])
+
+
+@group.command("status")
+def cloud_status(name: str = typer.Argument(None, metavar="[NAME|UUID]", help="One cloud (default: every cloud).")
+                 ) -> None:
+    """The controller's own view of its clouds: STATE (CLOUD_STATE_PLACEMENT_READY when ready) and REASON.
+
+    Read from the controller's cloud status API (GET /api/cloud/<uuid>/status/). Exit 1
+    when a named cloud is not ready.
+
+    Examples:
+
+    \b
+      avictl cloud status
+      avictl cloud status Default-Cloud -o json
+    """
+    from .. import errors
+    from ..avi.se import cloud_statuses
+    from ..output import Column
+
+    st = state()
+    rows = cloud_statuses(st.avi(), name)
+    st.out.list(rows, [
+        Column("NAME", "name"),
+        Column("TYPE", "type"),
+        Column("STATE", "state", color=lambda v: "green" if v == "CLOUD_STATE_PLACEMENT_READY" else "red"),
+        Column("REASON", "reason"),
+        Column("UUID", "uuid", wide=True),
+    ])
+    if name and not rows[0]["ready"]:
+        raise errors.AvictlError(f"cloud {rows[0]['name']} is {rows[0]['state']}"
+                                 + (f": {rows[0]['reason']}" if rows[0].get("reason") else ""),
+                                 "see `avictl status` for the links the cloud depends on")

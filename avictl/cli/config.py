@@ -55,6 +55,7 @@ def init(
     marathon: str = typer.Option(None, "--marathon", help="Marathon URL."),
     marathon_username: str = typer.Option(None, "--marathon-username", help="Marathon HTTP basic user."),
     marathon_ca_bundle: str = typer.Option(None, "--marathon-ca-bundle", help="CA bundle (PEM) for Marathon."),
+    mesos: str = typer.Option(None, "--mesos", help="Mesos master URL (DC/OS: <dcos url>/mesos)."),
     aws_profile: str = typer.Option(None, "--aws-profile", help="AWS profile name."),
     aws_region: str = typer.Option(None, "--aws-region", help="AWS region."),
     aws_endpoint_url: str = typer.Option(None, "--aws-endpoint-url", help="AWS endpoint URL."),
@@ -88,8 +89,9 @@ def init(
     given = {"controller": controller, "username": username, "tenant": tenant, "api_version": api_version,
              "ca_bundle": ca_bundle, "insecure": insecure, "password_command": password_command,
              "marathon": marathon, "marathon_username": marathon_username,
-             "marathon_ca_bundle": marathon_ca_bundle, "aws_profile": aws_profile, "aws_region": aws_region,
-             "aws_endpoint_url": aws_endpoint_url, "elb": elb, "elb_url": elb_url, "request_timeout": request_timeout}
+             "marathon_ca_bundle": marathon_ca_bundle, "mesos": mesos, "aws_profile": aws_profile,
+             "aws_region": aws_region, "aws_endpoint_url": aws_endpoint_url, "elb": elb, "elb_url": elb_url,
+             "request_timeout": request_timeout}
     values: dict[str, Any] = {}
     for key, raw in given.items():
         if raw is None:

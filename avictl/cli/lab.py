@@ -19,6 +19,8 @@ def register(root: typer.Typer) -> None:
 def up(
     marathon_version: str = typer.Option("1.5.0", "--marathon-version", help="Marathon flavour: 0.9.0, 1.4.0, 1.5.0."),
     avi_version: str = typer.Option("22.1.3", "--avi-version", help="Controller version: 17.2, 18.2, 20.1, 22.1."),
+    mesos_version: str = typer.Option("1.4.0", "--mesos-version",
+                                      help="Mesos master flavour: 0.22.1, 0.28.2, 1.0.0, 1.4.0."),
     deploy_seconds: float = typer.Option(2.0, "--deploy-seconds", min=0.1, max=120,
                                          help="How long a Marathon deployment takes."),
 ) -> None:
@@ -48,9 +50,9 @@ def up(
 
     st = state()
     if st.progress_enabled:
-        st.info("starting the lab (Marathon, Avi Controller, AWS via moto) ...")
+        st.info("starting the lab (Marathon, a Mesos master, Avi Controller, AWS via moto) ...")
     lab, started = runner.up(marathon_version=marathon_version, avi_version=avi_version,
-                             deploy_seconds=deploy_seconds)
+                             mesos_version=mesos_version, deploy_seconds=deploy_seconds)
     cfg = load_file()
     cfg.profiles[runner.PROFILE] = runner.profile_values(lab)
     save_file(cfg)  # never made the default: only `avictl config use` changes that
@@ -119,9 +121,9 @@ def status() -> None:
 
 
 def _print_state(lab: dict) -> None:
-    public = {k: lab.get(k) for k in ("pid", "marathon_url", "marathon_version", "controller_url", "avi_version",
-                                      "username", "ca_bundle", "aws_endpoint_url", "aws_region", "elb", "stack",
-                                      "elb_url", "agents", "agent_addressing")}
+    public = {k: lab.get(k) for k in ("pid", "marathon_url", "marathon_version", "mesos_url", "controller_url",
+                                      "avi_version", "username", "ca_bundle", "aws_endpoint_url", "aws_region",
+                                      "elb", "stack", "elb_url", "agents", "agent_addressing")}
     state().out.show(public)
 
 

@@ -67,6 +67,8 @@ def login(
             password = controller_password(s, interactive=True, warn=st.warn, use_keyring=False)
     version = getattr(client, "version", None)
     st.info(f"logged in to {s.controller} as {s.username}" + (f" (controller {version})" if version else ""))
+    if client.session.uses_factory_default():
+        warn_factory_default()
     if token_hours:
         token = client.user_token(hours=token_hours)
         st.out.value(token)
@@ -79,6 +81,23 @@ def login(
             st.info("hint: use AVI_PASSWORD or password_command, or --no-store to skip this")
             return
         st.info(f"password stored in the OS keyring (service avictl, key {s.profile}:{s.username})")
+
+
+FACTORY_DEFAULT = ("warning: the controller password in use is the factory default (admin/admin) the seed guide "
+                   "logs in with; change it in the controller UI (Administration > Accounts > Users), or with "
+                   "`avictl api PUT /api/useraccount --data FILE` (a JSON file with old_password and password), "
+                   "then run `avictl login` again")
+
+
+def warn_factory_default() -> None:
+    """SPEC §10: say so when the password in use is admin/admin (avictl never tries it on its own).
+
+    Written as is: the redactor would hide "admin", and this text holds nothing but the
+    factory default everyone knows.
+    """
+    st = state()
+    st.stderr.write(FACTORY_DEFAULT + "\n")
+    st.stderr.flush()
 
 
 def logout() -> None:

@@ -20,14 +20,16 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort
 
 from .. import __version__, errors
-from . import api, app, cloud, completion, config, deploy, deployment, elb, help, lab, login, pool, stack, status, vs
+from . import (api, app, cloud, completion, config, deploy, deployment, elb, help, lab, login, node, pool, se, stack,
+               status, vs)
 from ._common import GlobalOptions, State, set_state
 
 # Help sections of the root command, in SPEC.md §2 order.
 SECTIONS: list[tuple[str, tuple[str, ...]]] = [
     ("Setup", ("config", "login", "logout", "status")),
     ("Marathon", ("app", "deployment")),
-    ("Avi Controller", ("vs", "pool", "cloud", "api")),
+    ("Avi Controller", ("vs", "pool", "cloud", "se", "api")),
+    ("Mesos", ("node",)),
     ("AWS", ("elb", "stack")),
     ("Together", ("deploy",)),
     ("Lab", ("lab",)),
@@ -35,8 +37,8 @@ SECTIONS: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 # The command modules, each with register(root), in help order (login registers logout too).
-COMMAND_MODULES = (config, login, status, app, deployment, vs, pool, cloud, api, elb, stack, deploy, lab, completion,
-                   help)
+COMMAND_MODULES = (config, login, status, app, deployment, vs, pool, cloud, se, api, node, elb, stack, deploy, lab,
+                   completion, help)
 
 ROOT_HELP = """Administer Avi Vantage with Mesos/Marathon (DC/OS) in AWS.
 

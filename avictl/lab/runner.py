@@ -68,8 +68,8 @@ def running() -> dict[str, Any] | None:
     return st if st and pid_alive(st.get("pid")) else None
 
 
-def up(*, marathon_version: str = "1.5.0", avi_version: str = "22.1.3", deploy_seconds: float = 2.0) -> tuple[
-        dict[str, Any], bool]:
+def up(*, marathon_version: str = "1.5.0", avi_version: str = "22.1.3", deploy_seconds: float = 2.0,
+       mesos_version: str = "1.4.0") -> tuple[dict[str, Any], bool]:
     """Start the lab unless it runs; returns (state, started_now)."""
     current = running()
     if current:
@@ -82,7 +82,8 @@ def up(*, marathon_version: str = "1.5.0", avi_version: str = "22.1.3", deploy_s
     try:
         proc = subprocess.Popen(
             [sys.executable, "-m", "avictl.lab.runner", "--state", str(directory), "--marathon-version",
-             marathon_version, "--avi-version", avi_version, "--deploy-seconds", str(deploy_seconds)],
+             marathon_version, "--avi-version", avi_version, "--deploy-seconds", str(deploy_seconds),
+             "--mesos-version", mesos_version],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, close_fds=True)
     finally:
         log.close()
@@ -146,6 +147,7 @@ def profile_values(st: dict[str, Any]) -> dict[str, Any]:
         "ca_bundle": st["ca_bundle"],
         "password_command": shlex.join([sys.executable, "-m", "avictl", "lab", "password"]),
         "marathon": st["marathon_url"],
+        **({"mesos": st["mesos_url"]} if st.get("mesos_url") else {}),
         "aws_region": st["aws_region"],
         "aws_endpoint_url": st["aws_endpoint_url"],
         "elb": st["elb"],
@@ -156,10 +158,12 @@ def profile_values(st: dict[str, Any]) -> dict[str, Any]:
 # -- the background process ---------------------------------------------------------------
 
 
-def serve(directory: Path, marathon_version: str, avi_version: str, deploy_seconds: float) -> None:
+def serve(directory: Path, marathon_version: str, avi_version: str, deploy_seconds: float,
+          mesos_version: str = "1.4.0") -> None:
     from . import aws as aws_lab
     from .avi import AviLab
     from .marathon import MarathonLab
+    from .mesos import MesosLab
     from .tls import make_ca_and_cert, server_context
     from .traffic import Traffic
     from .traffic.awsproxy import AwsProxy
@@ -173,7 +177,9 @@ def serve(directory: Path, marathon_version: str, avi_version: str, deploy_secon
         fh.write(pw + "\n")
     traffic = Traffic(agents=2)  # the two public agents of the stack, on loopback (SPEC §11)
     marathon = MarathonLab(marathon_version, deploy_seconds=deploy_seconds, traffic=traffic).start()
-    avi = AviLab(marathon.url, avi_version, tls=server_context(cert, key), password=pw, traffic=traffic).start()
+    mesos = MesosLab(mesos_version, marathon_url=marathon.url).start()
+    avi = AviLab(marathon.url, avi_version, tls=server_context(cert, key), password=pw, traffic=traffic,
+                 mesos_url=mesos.url).start()
     moto, moto_url = aws_lab.start_server()
     # The profile's AWS endpoint: moto, with instance health from the front's health checks.
     aws = AwsProxy(moto_url).start()
@@ -181,11 +187,15 @@ def serve(directory: Path, marathon_version: str, avi_version: str, deploy_secon
     world = aws_lab.build_world(endpoint, REGION, marathon_url=marathon.url, controller_url=avi.url)
     front = ElbFront(traffic, moto_url, REGION, dict(zip(world["instance_ids"], traffic.agents))).start()
     aws.front = front
+    # One Mesos agent per instance of the stack, at the address where that agent's tasks run.
+    mesos.add_agents([{"hostname": address} for _, address in zip(world["instance_ids"], traffic.agents)])
     st = {
         "pid": os.getpid(),
         "started": time.time(),
         "marathon_url": marathon.url,
         "marathon_version": marathon_version,
+        "mesos_url": mesos.url,
+        "mesos_version": mesos_version,
         "controller_url": avi.url,
         "avi_version": avi.version,
         "username": avi.username,
@@ -203,7 +213,7 @@ def serve(directory: Path, marathon_version: str, avi_version: str, deploy_secon
     tmp.write_text(json.dumps(st, indent=2, default=str))
     os.chmod(tmp, 0o600)
     os.replace(tmp, directory / "state.json")
-    print(f"lab ready: marathon {marathon.url}, controller {avi.url}, aws {endpoint}", flush=True)
+    print(f"lab ready: marathon {marathon.url}, mesos {mesos.url}, controller {avi.url}, aws {endpoint}", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -211,7 +221,7 @@ def serve(directory: Path, marathon_version: str, avi_version: str, deploy_secon
     while not stop.wait(1.0):
         pass
     front.stop()
-    for server in (aws, avi, marathon):
+    for server in (aws, avi, mesos, marathon):
         server.stop()
     traffic.stop()
     moto.stop()
@@ -225,8 +235,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--marathon-version", default="1.5.0")
     parser.add_argument("--avi-version", default="22.1.3")
     parser.add_argument("--deploy-seconds", type=float, default=2.0)
+    parser.add_argument("--mesos-version", default="1.4.0")
     args = parser.parse_args(argv)
-    serve(Path(args.state), args.marathon_version, args.avi_version, args.deploy_seconds)
+    serve(Path(args.state), args.marathon_version, args.avi_version, args.deploy_seconds, args.mesos_version)
 
 
 if __name__ == "__main__":

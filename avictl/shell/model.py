@@ -7,7 +7,7 @@ What a value completes to is a *kind*:
   ""            free text: nothing to offer
   "file"        a path
   "profile"     a profile from the config file            (dynamic: `avictl __complete`)
-  "app", "vs", "elb", or several joined by commas        (dynamic: the name cache)
+  "app", "vs", "elb", "se", "node", or several joined by commas        (dynamic: the name cache)
   any name in Model.choices                               a fixed list, written into the scripts
 The tables below decide the kinds; click's own types (choices, paths) fill in the rest.
 """
@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-DYNAMIC = frozenset({"profile", "app", "vs", "elb"})
+DYNAMIC = frozenset({"profile", "app", "vs", "elb", "se", "node"})
 
 # Option spelling -> kind, for options whose click type says nothing useful.
 OPTION_KINDS: dict[str, str] = {
@@ -46,6 +46,8 @@ ARGUMENT_KINDS: list[tuple[str, frozenset[str], str]] = [
     ("vs show", frozenset({"name", "target"}), "vs,app"),  # NAME|UUID|APP
     ("vs", frozenset({"name", "vs", "target", "name_or_uuid", "vs_name", "names"}), "vs"),
     ("elb", frozenset({"name", "elb", "load_balancer", "names"}), "elb"),
+    ("se", frozenset({"name"}), "se"),
+    ("node", frozenset({"node"}), "node"),
     ("", frozenset({"app", "app_id", "apps", "app_ids"}), "app"),
     ("", frozenset({"file", "path", "files", "definition", "filename", "app_file"}), "file"),
 ]

@@ -70,7 +70,8 @@ def test_lab_up_deploy_rerun_down(run_avictl, config_file):
 
         status = run_avictl("-p", "lab", "status", "-o", "json", timeout=60)
         assert status.exit_code == 0, status
-        assert {row["system"] for row in json.loads(status.stdout) if row["authenticated"]} == {"marathon", "avi", "aws"}
+        assert [row["check"] for row in json.loads(status.stdout) if row["ok"]] == [
+            "marathon", "mesos master", "controller", "mesos cloud", "service engines", "aws", "load balancer"]
 
         # the README's lab command: the probe reaches the app through the lab's ELB front
         deploy = run_avictl("-p", "lab", "deploy", EXAMPLE, "--elb", "avi-mesos-PublicSlaveL", "--yes",

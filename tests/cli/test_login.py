@@ -120,8 +120,8 @@ def test_login_status_logout(cli, avi_env, avi_lab):
     assert r.exit_code == 0, r
     assert avi_lab.version in r.stderr
     status = cli("status", "-o", "json", env=avi_env)
-    avi_row = next(row for row in json.loads(status.stdout) if row["system"] == "avi")
-    assert avi_row["authenticated"] is True and avi_row["version"] == avi_lab.version
+    avi_row = next(row for row in json.loads(status.stdout) if row["check"] == "controller")
+    assert avi_row["ok"] is True and avi_row["detail"].startswith(f"Avi {avi_lab.version}, logged in as ")
     token = cli("login", "--no-store", "--token-hours", "2", env=avi_env)
     assert token.exit_code == 0 and len(token.stdout.strip()) >= 20
     out = cli("logout", env=avi_env)

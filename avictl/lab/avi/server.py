@@ -23,6 +23,7 @@ from .model import (
     vs_body,
 )
 from .engines import EnginesMixin
+from .se_api import ServiceEngineApiMixin
 from .queries import QueryMixin
 from .render import RenderMixin
 from .session import SessionMixin
@@ -30,7 +31,8 @@ from .sync import SyncMixin
 from .writes import WriteMixin
 
 
-class AviLab(SessionMixin, RenderMixin, QueryMixin, WriteMixin, SyncMixin, EnginesMixin, LabServer):
+class AviLab(SessionMixin, RenderMixin, QueryMixin, WriteMixin, SyncMixin, EnginesMixin, ServiceEngineApiMixin,
+            LabServer):
     name = "avi"
 
     def __init__(self, marathon_url: str | None = None, version: str = "22.1.3", *, tls: Any = None,
@@ -39,8 +41,12 @@ class AviLab(SessionMixin, RenderMixin, QueryMixin, WriteMixin, SyncMixin, Engin
                  port_range: tuple[int, int] = (10000, 20000), bulk_uuid_filter: bool = True,
                  cap_page_size: int | None = None, runtime_with_fields: bool = True,
                  mesos: dict[str, Any] | None = None, marathon_config: dict[str, Any] | None = None,
-                 traffic: Traffic | None = None):
+                 traffic: Traffic | None = None, mesos_url: str | None = None, se_hosts: list[str] | None = None,
+                 se_boot_seconds: float = 0.0):
         self.version = full_version(version)
+        self.mesos_url = mesos_url.rstrip("/") if mesos_url else None  # the cloud's Mesos master: agents → SEs
+        self.se_hosts = list(se_hosts or [])  # without a master: SEs on these hosts
+        self.se_boot_seconds = se_boot_seconds
         self.vt = version_tuple(self.version)
         self.marathon_url = marathon_url.rstrip("/") if marathon_url else None
         self.username = username
@@ -92,7 +98,7 @@ class AviLab(SessionMixin, RenderMixin, QueryMixin, WriteMixin, SyncMixin, Engin
             cloud = {"name": "Default-Cloud", "uuid": f"cloud-{new_uuid()}", "vtype": "CLOUD_NONE"}
             if self.marathon_url:
                 cloud.update(vtype="CLOUD_MESOS", mesos_configuration={
-                    "mesos_url": "http://leader.mesos:5050",
+                    "mesos_url": self.mesos_url or "http://leader.mesos:5050",
                     "marathon_configurations": [{
                         "marathon_url": self.marathon_url,
                         "public_port_range": {"start": self.port_range[0], "end": self.port_range[1]},
@@ -112,6 +118,7 @@ class AviLab(SessionMixin, RenderMixin, QueryMixin, WriteMixin, SyncMixin, Engin
             self.default_cloud = self._store("cloud", cloud, tenant="admin")
             self._store("cloud", {"name": "vmware-cloud", "uuid": f"cloud-{new_uuid()}", "vtype": "CLOUD_VCENTER"},
                         tenant="admin")
+            self.reset_engines()
 
     def _store(self, otype: str, obj: dict[str, Any], tenant: str = "admin") -> dict[str, Any]:
         obj.setdefault("uuid", f"{otype}-{new_uuid()}")
@@ -149,6 +156,9 @@ class AviLab(SessionMixin, RenderMixin, QueryMixin, WriteMixin, SyncMixin, Engin
             self.sync(force=True)
             return Response.json({"ok": self.sync_error is None, "error": self.sync_error,
                                   "apps": len(self.app_objects)})
+        engines = self.engines_admin(what, body) if req.method == "POST" else None
+        if engines is not None:
+            return engines
         if what == "config" and req.method == "POST":
             if "idle_timeout" in body:
                 self.idle_timeout = float(body["idle_timeout"])
@@ -228,6 +238,9 @@ class AviLab(SessionMixin, RenderMixin, QueryMixin, WriteMixin, SyncMixin, Engin
             with self.state_lock:
                 self.tokens[token] = {"user": session["user"], "expires": time.time() + hours * 3600}
             return Response.json({"token": token, "expires_at": hours})
+        engines = self.handle_engines(req, ctx, parts)
+        if engines is not None:
+            return engines
         if otype in ("virtualservice-inventory", "pool-inventory"):
             return self._inventory(req, ctx, otype.split("-")[0])
         if otype not in self.objects:
