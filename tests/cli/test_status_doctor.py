@@ -90,7 +90,7 @@ def test_a_mesos_master_that_is_down(cli, chain):
     c = chain()
     assert cli("se", "list", env=c["env"]).stdout.count("OPER_UP") == 2  # the cloud has its SEs
     c["mesos"].stop()
-    r = cli("--timeout", "2", "status", "-o", "json", env=c["env"])
+    r = cli("--request-timeout", "2", "status", "-o", "json", env=c["env"])
     rows = rows_of(r)
     assert failing(rows) == ["mesos master", "mesos cloud"], r
     assert "cannot connect to Mesos master" in rows["mesos master"]["detail"]
@@ -117,7 +117,7 @@ def test_nothing_answers_is_exit_6(cli, chain):
     for server in (c["marathon"], c["mesos"], c["avi"]):
         server.stop()
     env = {k: v for k, v in c["env"].items() if not k.startswith("AWS_") and k != "AVICTL_ELB"}
-    r = cli("--timeout", "2", "status", "-o", "json", env=env)
+    r = cli("--request-timeout", "2", "status", "-o", "json", env=env)
     rows = rows_of(r)
     assert failing(rows) == ["marathon", "mesos master", "controller", "mesos cloud", "service engines"]
     assert r.exit_code == 6, r
