@@ -84,8 +84,11 @@ class World:
                                                                         "type": "V4"}, "mask": 16}}]},
                     "host_ref": f"agent-{i:04d}.mesos", "version": "22.1.3-9096",
                     "se_group_ref": f"{ref}/serviceenginegroup/serviceenginegroup-1#Default-Group",
-                    "vs_refs": [self.vs[j]["url"] for j in range(i, min(i + 2, len(self.vs)))],
-                    "runtime": {"oper_status": {"state": "OPER_UP"}, "power_state": "OPER_UP"}}
+                    "virtualservice_refs": [self.vs[j]["url"] for j in range(i, min(i + 2, len(self.vs)))],
+                    "mgmt_ip_address": {"addr": f"10.20.{i >> 8 & 255}.{i & 255}", "type": "V4"},
+                    "enable_state": "SE_STATE_ENABLED",
+                    "runtime": {"oper_status": {"state": "OPER_UP"}, "version": "22.1.3-9096",
+                                "power_state": "OPER_UP"}}
                    for i in range(nodes)]
         self.apps = [{
             "id": f"/bench/app-{i:05d}", "cmd": None, "args": None, "instances": 2, "cpus": 0.1, "mem": 64.0,
@@ -153,16 +156,18 @@ class World:
         if path == "/version":
             return json.dumps({"version": "1.4.0", "build_time": 1500000000}).encode()
         collections = {"/api/virtualservice": self.vs, "/api/vsvip": self.vsvip, "/api/serviceengine": self.se,
-                       "/api/virtualservice-inventory": None, "/api/cloud": []}
+                       "/api/virtualservice-inventory": None, "/api/serviceengine-inventory": None,
+                       "/api/cloud": []}
         if path not in collections:
             return None
         if path == "/api/vsvip" and "uuid" in query:
             items = [self.vsvip_by_uuid[u] for u in query["uuid"].split(",") if u in self.vsvip_by_uuid]
             return json.dumps({"count": len(items), "results": [self.fields(o, query) for o in items]}).encode()
         items = collections[path]
-        if items is None:  # the inventory: config and runtime apart
-            items = [{"uuid": vs["uuid"], "config": {k: v for k, v in vs.items() if k != "runtime"},
-                      "runtime": vs["runtime"]} for vs in self.vs]
+        if items is None:  # the inventories: config and runtime apart
+            source = self.vs if path == "/api/virtualservice-inventory" else self.se
+            items = [{"uuid": o["uuid"], "config": {k: v for k, v in o.items() if k != "runtime"},
+                      "runtime": o["runtime"]} for o in source]
         size = int(query.get("page_size", 25))
         page = int(query.get("page", 1))
         chunk = items[(page - 1) * size: page * size]
@@ -186,6 +191,7 @@ class World:
                 self.reply("GET", f"/api/virtualservice?page={page}&page_size={size}")
         self.reply("GET", "/v2/apps")
         self.reply("GET", "/master/slaves")
+        self.reply("GET", "/master/state")
 
 
 class Handler(BaseHTTPRequestHandler):
