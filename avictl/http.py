@@ -29,6 +29,7 @@ import httpx  # noqa: E402
 from . import errors
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
 RETRY_STATUSES = frozenset({502, 503, 504})
 SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "x-csrftoken", "proxy-authorization",
                             "x-auth-token", "x-avi-authtoken"})
@@ -98,6 +99,9 @@ class HttpOptions:
     debug: bool = False
     redactor: Redactor = field(default_factory=Redactor)
     user_agent: str = "avictl"
+    # The command's journal (avictl.journal.Journal): a write is refused unless it has an open
+    # entry of this transport's system (SPEC.md §12).
+    journal: Any = None
 
 
 class TimedOut(errors.ConnectError):
@@ -153,10 +157,14 @@ class Transport:
 
     def __init__(self, base_url: str, opts: HttpOptions | None = None, *, name: str = "server",
                  auth: httpx.Auth | tuple[str, str] | None = None, headers: dict[str, str] | None = None,
-                 max_connections: int = 16):
+                 max_connections: int = 16, system: str | None = None, unjournaled: frozenset[str] = frozenset()):
         self.base_url = base_url.rstrip("/")
         self.opts = opts or HttpOptions()
         self.name = name
+        # Writes need an open journal entry of `system`; `unjournaled` paths (a controller's
+        # /login and /logout) change no managed object. No system: a probe, never a write.
+        self.system = system or name.lower()
+        self.unjournaled = unjournaled
         self.sleep = time.sleep
         self._client = httpx.Client(
             base_url=self.base_url,
@@ -207,6 +215,8 @@ class Transport:
         non-idempotent request was sent but its answer was lost.
         """
         method = method.upper()
+        if method not in READS:
+            self._require_journal(method, url)
         if retry is None:
             retry = method in IDEMPOTENT
         attempts = max(1, self.opts.retries) if retry else 1
@@ -305,6 +315,15 @@ class Transport:
                      for v in (value if isinstance(value, (list, tuple)) else [value])]
             raw += ("&" if "?" in raw else "?") + urlencode(pairs, safe=",")
         return self._root.copy_with(raw_path=raw.encode("ascii"))
+
+    def _require_journal(self, method: str, url: str) -> None:
+        """Refuse a write that has no open journal entry (nothing is sent)."""
+        path = httpx.URL(url).path if "://" in url else url.split("?", 1)[0]
+        if path in self.unjournaled:
+            return
+        from .journal import require
+
+        require(self.opts.journal, self.system, f"{method} {path}")
 
     def _backoff(self, attempt: int, retry_after: str | None) -> None:
         delay = min(self.opts.backoff_max, self.opts.backoff * (2 ** (attempt - 1)))

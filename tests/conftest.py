@@ -21,7 +21,7 @@ sys.path.insert(0, str(TESTS))
 pytest_plugins = ["plugins.marathon_lab", "plugins.avi_lab", "plugins.aws_lab", "plugins.full_lab"]
 
 CLEARED_PREFIXES = ("AVI_", "MARATHON_", "DCOS_", "AWS_", "AVICTL_", "PYTHON_KEYRING")
-CLEARED = ("NO_COLOR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "API_VERSION")
+CLEARED = ("NO_COLOR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "API_VERSION")
 
 
 @dataclass
@@ -64,6 +64,21 @@ class _Stdin(io.TextIOWrapper):
 
     def isatty(self) -> bool:
         return self._tty
+
+
+def make_journal(directory: Path | str | None = None):
+    """A journal for tests that drive the clients directly (the clients refuse writes without one)."""
+    import tempfile
+
+    from avictl.journal import Journal
+
+    where = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="avictl-journal-"))
+    return Journal(path=where / "journal.jsonl", profile="test", command="avictl (test)")
+
+
+@pytest.fixture
+def journal(tmp_path: Path):
+    return make_journal(tmp_path / "state")
 
 
 @pytest.fixture

@@ -14,10 +14,11 @@ from avictl import errors
 from avictl.avi.client import AviClient
 from avictl.avi.session import Session
 from avictl.http import HttpOptions
+from conftest import make_journal
 
 
 def make_client(lab, ca, cache=None, **kw) -> AviClient:
-    opts = HttpOptions(ca_bundle=ca, backoff=0.01, backoff_max=0.05)
+    opts = HttpOptions(ca_bundle=ca, backoff=0.01, backoff_max=0.05, journal=make_journal())
     return AviClient(Session(lab.url, opts, username=lab.username, password=kw.pop("password", lab.password),
                              cache_file=cache, **kw))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from avictl.aws.client import AwsClient
+from conftest import make_journal
 from avictl.cli.render.elb import rule_text
 from avictl.errors import NotFound, RolledBack, UsageError, WaitTimeout
 from avictl.ops.retarget import apply_plan, plan_retarget, validate_health_values, wait_healthy
@@ -16,7 +17,7 @@ def aws(aws_world, monkeypatch):
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("AVICTL_FAULT_STEP", raising=False)
     monkeypatch.delenv("AVICTL_STEP_DELAY", raising=False)
-    return AwsClient(region="us-east-1", endpoint_url=aws_world["endpoint_url"])
+    return AwsClient(region="us-east-1", endpoint_url=aws_world["endpoint_url"], journal=make_journal())
 
 
 def classic_listeners(boto, name):

@@ -6,10 +6,12 @@ import pytest
 
 from avictl import errors
 from avictl.marathon.client import MarathonClient
+from avictl.http import HttpOptions
+from conftest import make_journal
 
 
 def test_server_side_validation_errors_are_one_line(marathon_lab):
-    client = MarathonClient(marathon_lab.url)
+    client = MarathonClient(marathon_lab.url, HttpOptions(journal=make_journal()))
     with pytest.raises(errors.RemoteError) as info:
         client.post_app({"id": "web", "cmd": "x", "instances": "two"})  # local validation skipped on purpose
     err = info.value
@@ -22,7 +24,7 @@ def test_server_side_validation_errors_are_one_line(marathon_lab):
 
 def test_gets_retry_on_503(marathon_lab):
     marathon_lab.add_fault(count=2, method="GET", path="^/v2/apps$", status=503)
-    client = MarathonClient(marathon_lab.url)
+    client = MarathonClient(marathon_lab.url, HttpOptions(journal=make_journal()))
     client.transport.sleep = lambda s: None
     assert client.list_apps() == []
     client.close()

@@ -10,6 +10,8 @@ import pytest
 
 from avictl import errors
 from avictl.marathon.client import MarathonClient
+from avictl.http import HttpOptions
+from conftest import make_journal
 from avictl.marathon.events import HEARTBEAT, EventReader, parse_sse, split_lines
 from avictl.cli.render.marathon import progress_text, wait_words
 from avictl.ops.wait import wait_for_app, wait_for_deployment
@@ -74,7 +76,7 @@ def _finish_times(lab):
 def test_wait_reacts_to_the_event_within_half_a_second_without_spinning(marathon_lab):
     marathon_lab.deploy_seconds = 1.0
     finished = _finish_times(marathon_lab)
-    client = MarathonClient(marathon_lab.url)
+    client = MarathonClient(marathon_lab.url, HttpOptions(journal=make_journal()))
     try:
         _post(client)
         app = wait_for_app(client, "web", 10, poll_interval=5.0)
@@ -89,7 +91,7 @@ def test_wait_reacts_to_the_event_within_half_a_second_without_spinning(marathon
 
 
 def test_app_without_health_checks_does_not_wait_for_healthy(marathon_lab):
-    client = MarathonClient(marathon_lab.url)
+    client = MarathonClient(marathon_lab.url, HttpOptions(journal=make_journal()))
     _post(client)
     app = wait_for_app(client, "web", 5)
     assert app["tasksHealthy"] == 0 and app["tasksRunning"] == 2
@@ -98,7 +100,7 @@ def test_app_without_health_checks_does_not_wait_for_healthy(marathon_lab):
 
 def test_dropped_event_stream_mid_deployment_completes_by_polling(marathon_lab):
     marathon_lab.deploy_seconds = 1.2
-    client = MarathonClient(marathon_lab.url)
+    client = MarathonClient(marathon_lab.url, HttpOptions(journal=make_journal()))
     _post(client)
     result: dict = {}
 
@@ -126,7 +128,7 @@ def test_dropped_event_stream_mid_deployment_completes_by_polling(marathon_lab):
 
 def test_wait_without_any_event_stream_still_completes(marathon_lab):
     marathon_lab.add_fault(count=0, path="^/v2/events", status=404, body={"message": "not here"})
-    client = MarathonClient(marathon_lab.url)
+    client = MarathonClient(marathon_lab.url, HttpOptions(journal=make_journal()))
     _post(client)
     app = wait_for_app(client, "web", 5, poll_interval=0.3)
     assert app["tasksRunning"] == 2
@@ -135,7 +137,7 @@ def test_wait_without_any_event_stream_still_completes(marathon_lab):
 
 def test_crash_loop_times_out_with_last_task_failure(marathon_lab):
     marathon_lab.deploy_seconds = 0.2
-    client = MarathonClient(marathon_lab.url)
+    client = MarathonClient(marathon_lab.url, HttpOptions(journal=make_journal()))
     _post(client, "crashy", labels={"LAB_CRASH": "Failed to pull image: manifest unknown"})
     start = time.monotonic()
     with pytest.raises(errors.WaitTimeout) as info:
@@ -150,7 +152,7 @@ def test_crash_loop_times_out_with_last_task_failure(marathon_lab):
 
 def test_progress_callback_reports_changes(marathon_lab):
     marathon_lab.deploy_seconds = 0.6
-    client = MarathonClient(marathon_lab.url)
+    client = MarathonClient(marathon_lab.url, HttpOptions(journal=make_journal()))
     _post(client, healthChecks=[{"protocol": "HTTP", "path": "/"}])
     seen = []
     wait_for_app(client, "web", 5, on_progress=lambda p: seen.append(progress_text(p)))
@@ -163,7 +165,7 @@ def test_progress_callback_reports_changes(marathon_lab):
 
 def test_wait_for_deployment(marathon_lab):
     marathon_lab.deploy_seconds = 0.4
-    client = MarathonClient(marathon_lab.url)
+    client = MarathonClient(marathon_lab.url, HttpOptions(journal=make_journal()))
     dep = _post(client)["deploymentId"]
     updates = []
     wait_for_deployment(client, dep, 5, on_progress=updates.append)
@@ -172,7 +174,7 @@ def test_wait_for_deployment(marathon_lab):
 
 
 def test_event_reader_reconnects(marathon_lab):
-    client = MarathonClient(marathon_lab.url)
+    client = MarathonClient(marathon_lab.url, HttpOptions(journal=make_journal()))
     reader = EventReader(client, backoff=0.05).start()
     try:
         first = reader.queue.get(timeout=3)

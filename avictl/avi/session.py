@@ -27,6 +27,9 @@ from ..http import HttpOptions, Transport, decode_json, httpx, json_or_none, sho
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 RELOGIN_STATUSES = frozenset({401, 419})
 CACHE_MAX_AGE = 12 * 3600.0
+# Session calls that change no object of the controller's configuration: they pass the
+# journal check of the transport (every other write needs an open journal entry).
+UNJOURNALED = frozenset({"/login", "/logout", "/api/user-token"})
 
 
 class Session:
@@ -60,7 +63,7 @@ class Session:
         self._lock = threading.Lock()
         self._generation = 0
         self.transport = Transport(self.controller, self.opts, name="controller", max_connections=max_connections,
-                                   headers={"Accept": "application/json"})
+                                   headers={"Accept": "application/json"}, system="avi", unjournaled=UNJOURNALED)
         if token:
             self.opts.redactor.add(token)
         if explicit_password:

@@ -40,6 +40,13 @@ USAGE_CODES = frozenset({"ValidationError", "InvalidConfigurationRequest", "Inva
 CREDENTIALS_HINT = ("set AWS_PROFILE (a profile of ~/.aws/config), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
                     "or run where an instance role is available; `aws sts get-caller-identity` checks the chain")
 EXPIRED_HINT = "refresh the credentials (e.g. `aws sso login`, or new keys) and retry"
+# Operations that change nothing; every other operation is a write and needs an open journal entry.
+READ_PREFIXES = ("Describe", "Get", "List", "Validate")
+
+
+def is_read(operation: str) -> bool:
+    """True for an AWS API operation that only reads (DescribeLoadBalancers, GetTemplateSummary ...)."""
+    return operation.startswith(READ_PREFIXES)
 
 
 class AwsSession:
@@ -47,8 +54,11 @@ class AwsSession:
 
     def __init__(self, *, profile: str | None = None, region: str | None = None, endpoint_url: str | None = None,
                  timeout: float = 30.0, max_attempts: int = 4, log: Callable[[str], None] | None = None,
-                 verbose: bool = False, debug: bool = False):
+                 verbose: bool = False, debug: bool = False, journal: Any = None):
         self.profile = profile or None
+        # The command's journal: every client this factory makes refuses a write operation
+        # (before anything is sent) while no journal entry of system "aws" is open (SPEC.md §12).
+        self.journal = journal
         self.region = region or None
         self.endpoint_url = endpoint_url or None
         self.timeout = timeout
@@ -90,6 +100,7 @@ class AwsSession:
                 raise UsageError("no AWS region configured",
                                  "set AWS_REGION, `avictl config set aws_region REGION`, or a region in the AWS profile")
             client = self._session.client(service, endpoint_url=self.endpoint_url, config=config)
+        client.meta.events.register("before-call", self._require_journal)
         if self.log:
             self._hook_logging(client)
         self._clients[service] = client
@@ -100,6 +111,21 @@ class AwsSession:
         if self._session is not None:
             return self._session.region_name
         return self.region
+
+    def _require_journal(self, model: Any = None, **_: Any) -> None:
+        if not is_read(model.name):
+            from ..journal import require
+
+            require(self.journal, "aws", f"{model.service_model.service_name} {model.name}")
+
+    def change(self, obj: str, action: str, *, before: Any = None, after: Any = None, target: Any = None) -> Any:
+        """The journal entry (a context manager) around the write operations of one change."""
+        from ..journal import unjournaled
+
+        if self.journal is None:
+            raise unjournaled("aws", f"{action} {obj}")
+        return self.journal.change("aws", obj, action, before=before, after=after,
+                                   target={"region": self.region_name, **(target or {})})
 
     def _hook_logging(self, client: Any) -> None:
         started: dict[str, float] = {}

@@ -46,6 +46,8 @@ class State:
         self._out: Printer | None = None
         self._redactor: Redactor | None = None
         self._clients: dict[str, Any] = {}
+        self._journal: Any = None
+        self.argv: list[str] = []  # the command line, for the journal (redacted there)
         self._insecure_warned = False
         self.started = time.monotonic()
 
@@ -131,6 +133,18 @@ class State:
             raise errors.Declined()
         return True
 
+    # -- the journal (SPEC.md §12) ----------------------------------------------------------
+
+    @property
+    def journal(self) -> Any:
+        """This command's journal: one group id; the clients refuse writes outside its entries."""
+        if self._journal is None:
+            from ..journal import Journal, redact_argv, store
+
+            self._journal = Journal(path=store.journal_path(), profile=self.settings.profile,
+                                    command=redact_argv(self.argv), redactor=self.redactor)
+        return self._journal
+
     # -- HTTP and clients -------------------------------------------------------------------
 
     def http_options(self, system: str) -> HttpOptions:
@@ -146,7 +160,7 @@ class State:
         verbose = self.opts.verbose or self.opts.debug
         return HttpOptions(timeout=s.request_timeout, verify=not insecure, ca_bundle=ca,
                            log=self.log if verbose else None, verbose=self.opts.verbose, debug=self.opts.debug,
-                           redactor=self.redactor)
+                           redactor=self.redactor, journal=self.journal)
 
     def marathon(self) -> Any:
         if "marathon" not in self._clients:
@@ -176,7 +190,7 @@ class State:
 
             self._clients["aws"] = AwsClient.from_settings(
                 self.settings, log=self.log if (self.opts.verbose or self.opts.debug) else None,
-                verbose=self.opts.verbose, debug=self.opts.debug)
+                verbose=self.opts.verbose, debug=self.opts.debug, journal=self.journal)
         return self._clients["aws"]
 
     def close(self) -> None:

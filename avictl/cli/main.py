@@ -267,6 +267,7 @@ def run(argv: list[str] | None = None, *, stdin: IO[str] | None = None, stdout: 
     """Run one avictl command line and return its exit code (never raises, never exits)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     st = State(stdout=stdout, stderr=stderr, stdin=stdin)
+    st.argv = list(argv)
     set_state(st)
     debug = "--debug" in argv[: argv.index("--")] if "--" in argv else "--debug" in argv
     old_term = None

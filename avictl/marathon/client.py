@@ -83,7 +83,7 @@ class MarathonClient:
             self.auth_kind = "basic"
         self.url = url.rstrip("/")
         self._version: tuple[int, ...] | None = None
-        self.transport = Transport(self.url, opts, name="Marathon", auth=basic, headers=headers)
+        self.transport = Transport(self.url, opts, name="Marathon", auth=basic, headers=headers, system="marathon")
 
     @classmethod
     def from_settings(cls, settings: Any, opts: HttpOptions | None = None) -> MarathonClient:
@@ -131,6 +131,26 @@ class MarathonClient:
                 return AppLocked(f"Marathon: {what}: {msg}", deps, body=body)
             return errors.RemoteError(f"Marathon: {what}: {msg}", status=409, body=body)
         return errors.RemoteError(f"Marathon: {what}: HTTP {status}: {msg}", status=status, body=json_or_none(resp))
+
+    # -- the journal (every write is one entry, SPEC.md §12) -----------------------------
+
+    @property
+    def journal(self) -> Any:
+        return self.transport.opts.journal
+
+    def _change(self, obj: str, action: str, before: Any = None, after: Any = None) -> Any:
+        """The journal entry around one write; the transport refuses the write without it."""
+        from ..journal import unjournaled
+
+        if self.journal is None:
+            raise unjournaled("marathon", f"{action} {obj}")
+        return self.journal.change("marathon", obj, action, before=before, after=after)
+
+    def _before(self, norm: str, current: Any) -> dict[str, Any] | None:
+        """The app's definition before a change: `current` when the caller read it, else read now."""
+        if current is ...:
+            current = self.find_app(norm)
+        return appdef.definition_of(current) if current else None
 
     @staticmethod
     def _app_path(app_id: str) -> str:
@@ -197,6 +217,10 @@ class MarathonClient:
         now exists, it is returned with a warning saying so; it is never POSTed twice.
         """
         norm = AppId(definition["id"])
+        with self._change(f"marathon app {norm}", "create", before=None, after=definition):
+            return self._post_app(norm, definition)
+
+    def _post_app(self, norm: str, definition: dict[str, Any]) -> dict[str, Any]:
         try:
             resp = self.transport.request("POST", "/v2/apps", json_body=definition)
         except errors.AmbiguousRequest as exc:
@@ -217,32 +241,43 @@ class MarathonClient:
         data["deploymentId"] = resp.headers.get("Marathon-Deployment-Id") or (deps[0].get("id") if deps else None)
         return Result(data)
 
-    def put_app(self, app_id: str, definition: dict[str, Any], force: bool = False) -> dict[str, Any]:
-        """Update (or create) an app; {"deploymentId", "version", "created"}."""
-        norm = AppId(app_id)
-        params = {"force": "true"} if force else None
-        resp = self.transport.request("PUT", self._app_path(norm), params=params, json_body=definition)
-        if resp.status_code >= 400:
-            raise self._error(resp, f"update app {norm}", f"app {norm} not found")
-        data = json_or_none(resp) or {}
-        data["created"] = resp.status_code == 201
-        return data
+    def put_app(self, app_id: str, definition: dict[str, Any], force: bool = False, *, current: Any = ...,
+                action: str = "update") -> dict[str, Any]:
+        """Update (or create) an app; {"deploymentId", "version", "created"}.
 
-    def scale_app(self, app_id: str, instances: int, force: bool = False) -> dict[str, Any]:
-        return self.put_app(app_id, {"instances": instances}, force=force)
+        `current` is the app as the caller just read it (None: it does not exist), for the
+        journal's `before`; when not given it is read here.
+        """
+        norm = AppId(app_id)
+        before = self._before(norm, current)
+        with self._change(f"marathon app {norm}", action if before else "create", before=before,
+                          after={**definition, "id": norm}):
+            params = {"force": "true"} if force else None
+            resp = self.transport.request("PUT", self._app_path(norm), params=params, json_body=definition)
+            if resp.status_code >= 400:
+                raise self._error(resp, f"update app {norm}", f"app {norm} not found")
+            data = json_or_none(resp) or {}
+            data["created"] = resp.status_code == 201
+            return data
+
+    def scale_app(self, app_id: str, instances: int, force: bool = False, *, current: Any = ...) -> dict[str, Any]:
+        return self.put_app(app_id, {"instances": instances}, force=force, current=current, action="scale")
 
     def restart_app(self, app_id: str, force: bool = False) -> dict[str, Any]:
         norm = AppId(app_id)
-        data, _ = self._call("POST", self._app_path(norm) + "/restart",
-                             params={"force": "true"} if force else None,
-                             what=f"restart app {norm}", not_found=f"app {norm} not found")
-        return data
+        with self._change(f"marathon app {norm}", "restart") as entry:
+            data, _ = self._call("POST", self._app_path(norm) + "/restart",
+                                 params={"force": "true"} if force else None,
+                                 what=f"restart app {norm}", not_found=f"app {norm} not found")
+            entry.after = {"deploymentId": data.get("deploymentId"), "version": data.get("version")}
+            return data
 
-    def delete_app(self, app_id: str, force: bool = False) -> dict[str, Any]:
+    def delete_app(self, app_id: str, force: bool = False, *, current: Any = ...) -> dict[str, Any]:
         norm = AppId(app_id)
-        data, _ = self._call("DELETE", self._app_path(norm), params={"force": "true"} if force else None,
-                             what=f"delete app {norm}", not_found=f"app {norm} not found")
-        return data
+        with self._change(f"marathon app {norm}", "delete", before=self._before(norm, current), after=None):
+            data, _ = self._call("DELETE", self._app_path(norm), params={"force": "true"} if force else None,
+                                 what=f"delete app {norm}", not_found=f"app {norm} not found")
+            return data
 
     def tasks(self, app_id: str) -> list[dict[str, Any]]:
         norm = AppId(app_id)
@@ -258,11 +293,14 @@ class MarathonClient:
 
     def cancel_deployment(self, deployment_id: str, force: bool = False) -> dict[str, Any]:
         """Roll back (a new deployment's id in the reply) or, with force, just stop it ({})."""
-        data, _ = self._call("DELETE", f"/v2/deployments/{quote(deployment_id, safe='')}",
-                             params={"force": "true"} if force else None,
-                             what=f"cancel deployment {deployment_id}",
-                             not_found=f"deployment {deployment_id} not found")
-        return data
+        with self._change(f"marathon deployment {deployment_id}", "cancel" if not force else "stop",
+                          before={"id": deployment_id}) as entry:
+            data, _ = self._call("DELETE", f"/v2/deployments/{quote(deployment_id, safe='')}",
+                                 params={"force": "true"} if force else None,
+                                 what=f"cancel deployment {deployment_id}",
+                                 not_found=f"deployment {deployment_id} not found")
+            entry.after = {"rollback_deployment": (data or {}).get("deploymentId")}
+            return data
 
     # -- events -------------------------------------------------------------------------
 

@@ -15,13 +15,13 @@ Validation runs before any request so a bad file costs nothing and says where it
 from __future__ import annotations
 
 from .app_id import AppId, check_app_id
-from .diff import canonical, diff_app
+from .diff import canonical, definition_of, diff_app
 from .overrides import apply_overrides
 from .parse import load_app_definition
 from .ports import container_ports, network_mode, port_mappings, service_ports
 from .rules import KNOWN_KEYS, MAX_INSTANCES, READ_ONLY_KEYS, check_app_definition
 
 __all__ = ["AppId", "KNOWN_KEYS", "MAX_INSTANCES", "READ_ONLY_KEYS", "apply_overrides", "canonical",
-           "check_app_definition", "check_app_id", "container_ports", "diff_app", "load_app_definition",
+           "check_app_definition", "check_app_id", "container_ports", "definition_of", "diff_app", "load_app_definition",
            "network_mode", "port_mappings", "service_ports"]
 

@@ -14,6 +14,11 @@ _ASSIGNED = frozenset({"servicePort", "hostPort", "port"})
 _DEFAULTS = {"protocol": "tcp", "labels": {}, "volumes": [], "type": "DOCKER"}
 
 
+def definition_of(app: dict[str, Any]) -> dict[str, Any]:
+    """An app as Marathon reports it, minus what Marathon adds (tasks, counts, versions): postable."""
+    return {k: copy.deepcopy(v) for k, v in app.items() if k not in READ_ONLY_KEYS}
+
+
 def canonical(defn: dict[str, Any]) -> dict[str, Any]:
     """One form for both networking styles and both id spellings, so equal apps compare equal."""
     d = copy.deepcopy(defn)

@@ -18,11 +18,14 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from ...aws import elb
 from ...aws.client import AwsClient
 from ...errors import AvictlError, Interrupted, RemoteError, RolledBack, describe_exception
+from .journal import describe
 from .model import Call, Event, OnEvent, Plan, Step
 from .wait import wait_healthy
 
@@ -99,6 +102,10 @@ class _Applier:
         self.signals = _Signals(on_event)
         self.rolling_back = False
         self.restored: list[str] = []  # undone inline, before the general rollback
+        # The journal entry of each step that wrote (the classic window's steps share one).
+        self.entries: dict[str, Any] = {}
+        self.window_entry: Any = None
+        self.results: dict[str, Any] = {}  # what each step's call returned (a created group's ARN)
 
     def emit(self, event: Event) -> None:
         if self.on_event:
@@ -115,6 +122,52 @@ class _Applier:
         if fault in self.faults:
             raise RemoteError(f"injected failure at step {fault} ({FAULT_ENV}, test-only)", exit_code=1)
 
+    # the journal (SPEC.md §12): an entry is on disk before a step's call is sent ---------------
+
+    def begin(self, step: Step) -> Any:
+        """The journal entry a step writes under: a new one, or the open one of the classic window."""
+        if step.do is None:
+            return None
+        if self.window_entry is not None and step.window != "open":
+            entry = self.window_entry
+        else:
+            from ...journal import unjournaled
+
+            journal = getattr(self.aws, "journal", None)
+            if journal is None:
+                raise unjournaled("aws", f"{step.name} of {self.plan.name}")
+            d = describe(self.plan, step)
+            entry = journal.begin("aws", d["obj"], d["action"], before=d["before"], after=d["after"],
+                                  target={"region": self.aws.region_name, **d["target"]})
+            if step.window == "open":
+                self.window_entry = entry
+        self.entries[step.name] = entry
+        return entry
+
+    def applied(self, step: Step, entry: Any, call: Call) -> None:
+        """The step's call succeeded: complete its entry (the window's once the window closes)."""
+        if entry is None:
+            return
+        arn = call.args.get("arn") or call.args.get("target_group_arn")
+        if step.name == "create_target_group":
+            arn = self.results.get(step.name)
+            entry.after = {**(entry.after or {}), "arn": arn}
+        if isinstance(arn, str) and isinstance(entry.target, dict):
+            entry.target["target_group_arn"] = arn
+            if step.name == "modify_listener" and isinstance(entry.after, dict):
+                entry.after = {**entry.after, "target_group": {**entry.after.get("target_group", {}), "arn": arn}}
+        if entry is self.window_entry and step.window != "close":
+            return
+        if entry is self.window_entry:
+            self.window_entry = None
+        self.aws.journal.finish(entry, "applied", after=entry.after)
+
+    def failed(self, entry: Any, exc: BaseException) -> None:
+        if entry is not None and entry.outcome == "unfinished":
+            self.aws.journal.finish(entry, "failed", error=exc)
+        if entry is self.window_entry:
+            self.window_entry = None
+
     def run(self) -> None:
         for step in self.plan.steps:
             if step.cleanup:
@@ -122,17 +175,25 @@ class _Applier:
             self.boundary(step)
             if step.window == "open":
                 self.signals.critical = True
+            entry = None
             try:
                 if step.name == "wait_targets":
                     self.wait(step)
                 elif step.do is not None:
-                    step.do.run(self.aws)
+                    entry = self.begin(step)
+                    self.results[step.name] = step.do.run(self.aws)
+                    self.applied(step, entry, step.do)
                 self.done.append(step)
             except BaseException as exc:
                 if step.window == "open":
                     self.signals.critical = False  # the delete failed: nothing to finish
                 elif self.signals.critical and not self.rolling_back:
-                    self.restore_listener(exc)
+                    try:
+                        self.restore_listener(exc)
+                    except BaseException:
+                        self.failed(entry, exc)
+                        raise
+                self.failed(entry, exc)
                 raise
             finally:
                 if step.window == "close":
@@ -157,6 +218,10 @@ class _Applier:
                 call.run(self.aws)
         except AvictlError as exc:
             raise RollbackFailed(exc, cause, opened.subject.get("listener"), self.plan.name) from None
+        entry = self.entries.get(opened.name)
+        if entry is not None:
+            self.aws.journal.finish(entry, "rolled back", error=cause)
+            self.window_entry = None
         self.done = self.done[:self.done.index(opened)]
         self.restored.append("re-create the old listener")
         self.signals.critical = False
@@ -207,19 +272,34 @@ class _Applier:
         undone = list(self.restored)
         self.signals.critical = self.rolling_back = True  # finish the rollback whatever arrives
         try:
+            # The steps of one journal entry (the classic window's) are undone under that entry,
+            # reopened: it ends `rolled back`, or `failed` if the undo fails.
+            runs: list[tuple[Any, list[Step]]] = []
             for step in reversed(self.done):
-                if not step.undo:
-                    continue
+                entry = self.entries.get(step.name)
+                if runs and entry is not None and runs[-1][0] is entry:
+                    runs[-1][1].append(step)
+                else:
+                    runs.append((entry, [step]))
+            for entry, steps in runs:
+                if not any(s.undo for s in steps):
+                    continue  # e.g. targets registered in a group the rollback deletes
                 try:
-                    self.boundary(step, "undo")
-                    for call in step.undo:
-                        call.run(self.aws)
+                    with (self.aws.journal.rolling_back(entry) if entry is not None else _no_entry()):
+                        for step in steps:
+                            if not step.undo:
+                                continue
+                            self.boundary(step, "undo")
+                            for call in step.undo:
+                                call.run(self.aws)
                 except AvictlError as exc:
+                    step = steps[-1]
                     listener = step.subject.get("listener") if step.window == "open" else None
                     raise RollbackFailed(exc, cause, listener, self.plan.name) from None
-                label = UNDO_LABELS.get(step.name, f"undo {step.name}")
-                if label and label not in undone:
-                    undone.append(label)
+                for step in steps:
+                    label = UNDO_LABELS.get(step.name, f"undo {step.name}")
+                    if step.undo and label and label not in undone:
+                        undone.append(label)
         finally:
             self.signals.critical = self.rolling_back = False
         return undone
@@ -265,6 +345,11 @@ def apply_plan(aws: AwsClient, plan: Plan, *, on_event: OnEvent = None, wait_tim
             error.undone = undone  # type: ignore[attr-defined]
             raise error from exc
     return lb
+
+
+@contextmanager
+def _no_entry() -> Iterator[None]:
+    yield
 
 
 def _short(exc: BaseException) -> str:
