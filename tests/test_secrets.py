@@ -75,6 +75,13 @@ def test_no_secret_in_any_output_with_verbose_and_debug(cli, secret_lab, config_
     for secret in secrets:
         assert secret not in text
     assert stat.S_IMODE(config_file.stat().st_mode) == 0o600
+    # the journal of the changes those commands made (app post, deploy) holds no secret either
+    journal = config_file.parent.parent / "home" / ".local" / "state" / "avictl" / "journal.jsonl"
+    text = journal.read_text()
+    assert '"marathon app /webapp1"' in text and '"applied"' in text
+    for secret in secrets:
+        assert secret not in text, "journal"
+    assert stat.S_IMODE(journal.stat().st_mode) == 0o600
     # whatever avictl keeps in its cache (sessions, names) is private
     cache = Path(env.get("AVICTL_CACHE_DIR", config_file.parent.parent / "cache"))
     for path in cache.rglob("*") if cache.exists() else []:

@@ -20,8 +20,8 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort
 
 from .. import __version__, errors
-from . import (api, app, cloud, completion, config, deploy, deployment, elb, help, lab, login, node, pool, se, stack,
-               status, vs)
+from . import (api, app, cloud, completion, config, deploy, deployment, elb, help, history, lab, login, node, pool,
+               se, stack, status, undo, vs)
 from ._common import GlobalOptions, State, set_state
 
 # Help sections of the root command, in SPEC.md §2 order.
@@ -31,13 +31,14 @@ SECTIONS: list[tuple[str, tuple[str, ...]]] = [
     ("Avi Controller", ("vs", "pool", "cloud", "se", "api")),
     ("Mesos", ("node",)),
     ("AWS", ("elb", "stack")),
-    ("Together", ("deploy",)),
+    ("Together", ("deploy", "history", "undo")),
     ("Lab", ("lab",)),
     ("Shell", ("completion", "help")),
 ]
 
 # The command modules, each with register(root), in help order (login registers logout too).
-COMMAND_MODULES = (config, login, status, app, deployment, vs, pool, cloud, se, api, node, elb, stack, deploy, lab,
+COMMAND_MODULES = (config, login, status, app, deployment, vs, pool, cloud, se, api, node, elb, stack, deploy, history,
+                   undo, lab,
                    completion, help)
 
 ROOT_HELP = """Administer Avi Vantage with Mesos/Marathon (DC/OS) in AWS.

@@ -84,6 +84,11 @@ def status(
 
     rows = [row(r, app_id, links.elb) for r in results]
     _warn_default_password(results)
+    from .history import unfinished_note
+
+    note = unfinished_note()  # SPEC §12: a change begun and never completed
+    if note:
+        st.warn(note)
     st.out.list(rows, _columns(), name="check")
     failed = [r for r in results if not r.ok and not r.skipped]
     skipped = [r for r in results if r.skipped]

@@ -217,7 +217,7 @@ class MarathonClient:
         now exists, it is returned with a warning saying so; it is never POSTed twice.
         """
         norm = AppId(definition["id"])
-        with self._change(f"marathon app {norm}", "create", before=None, after=definition):
+        with self._change(f"marathon app {norm}", "create", before=None, after={**definition, "id": norm}):
             return self._post_app(norm, definition)
 
     def _post_app(self, norm: str, definition: dict[str, Any]) -> dict[str, Any]:
