@@ -303,7 +303,7 @@ def app_scale(
                     [("ID", "id"), ("INSTANCES", "instances"), ("DEPLOYMENT", "deploymentId")])
         return
     with force_words():
-        reply = client.scale_app(app_id, instances, force=force)
+        reply = client.scale_app(app_id, instances, force=force, current=current)
     st.info(f"scaling {app_id} to {instances}" + (f" (deployment {reply.get('deploymentId')})"
                                                    if reply.get("deploymentId") else ""))
     if wait:
@@ -360,11 +360,11 @@ def app_delete(
 
     app_id = AppId(app_id)
     client = _client()
-    client.get_app(app_id)  # exit 3 before asking about an app that is not there
+    current = client.get_app(app_id)  # exit 3 before asking about an app that is not there
     st = state()
     st.confirm(f"Delete app {app_id} and kill its tasks?", yes)
     with force_words():
-        reply = client.delete_app(app_id, force=force)
+        reply = client.delete_app(app_id, force=force, current=current)
     st.info(f"deleted app {app_id}")
     st.out.show({"id": str(app_id), "deploymentId": reply.get("deploymentId")},
                 [("ID", "id"), ("DEPLOYMENT", "deploymentId")])

@@ -61,7 +61,7 @@ def apply_app(marathon: Any, plan: AppPlan, *, force: bool = False) -> AppApplie
     if plan.action == UNCHANGED:
         return AppApplied(plan.app_id, UNCHANGED)
     warnings = _network_form_warnings(marathon, plan.definition)
-    reply = marathon.put_app(plan.app_id, plan.definition, force=force)
+    reply = marathon.put_app(plan.app_id, plan.definition, force=force, current=plan.current)
     return AppApplied(plan.app_id, UPDATE, reply.get("deploymentId"), reply, warnings)
 
 

@@ -9,7 +9,9 @@ import pytest
 
 from avictl import errors
 from avictl.marathon.appdef import AppId, load_app_definition
+from avictl.http import HttpOptions
 from avictl.marathon.client import MarathonClient
+from conftest import make_journal
 from avictl.ops import apps
 from avictl.ops.wait import wait_for_app
 
@@ -23,7 +25,7 @@ def definition(**changes):
 
 
 def test_create_then_unchanged_then_update(marathon_lab):
-    client = MarathonClient(marathon_lab.url)
+    client = MarathonClient(marathon_lab.url, HttpOptions(journal=make_journal()))
     plan = apps.plan_app(client, definition())
     assert plan.action == apps.CREATE and plan.current is None and plan.changes_app
     assert isinstance(plan.app_id, AppId) and plan.app_id.startswith("/")
@@ -47,7 +49,7 @@ def test_create_then_unchanged_then_update(marathon_lab):
 
 
 def test_create_of_an_existing_app_is_a_conflict(marathon15):
-    client = MarathonClient(marathon15.url)
+    client = MarathonClient(marathon15.url, HttpOptions(journal=make_journal()))
     apps.create_app(client, definition())
     with pytest.raises(errors.Conflict):
         apps.create_app(client, definition())
@@ -56,7 +58,7 @@ def test_create_of_an_existing_app_is_a_conflict(marathon15):
 
 def test_a_lost_answer_to_the_post_is_a_warning_in_the_result(marathon15):
     marathon15.add_fault(method="POST", path="^/v2/apps$", reset_after=True)
-    client = MarathonClient(marathon15.url)
+    client = MarathonClient(marathon15.url, HttpOptions(journal=make_journal()))
     applied = apps.create_app(client, definition())
     assert applied.action == apps.CREATE and len(applied.warnings) == 1 and "arrived" in applied.warnings[0]
     assert "_warning" not in applied.reply
@@ -66,7 +68,7 @@ def test_a_lost_answer_to_the_post_is_a_warning_in_the_result(marathon15):
 def test_the_1_5_network_form_on_an_older_marathon_is_a_warning(cli, marathon09):
     """Marathon < 1.5 ignores `networks`; `app apply` says so (through ops.apps) before sending."""
     defn = {"id": "/net15", "cmd": "sleep 1000", "instances": 1, "networks": [{"mode": "container/bridge"}]}
-    client = MarathonClient(marathon09.url)
+    client = MarathonClient(marathon09.url, HttpOptions(journal=make_journal()))
     plan = apps.plan_app(client, defn)
     try:
         applied = apps.apply_app(client, plan)
