@@ -11,7 +11,7 @@
 __avictl_spec() {
     case "$1" in
     '')
-        cmds='config login logout status app deployment vs pool cloud se api node elb stack deploy lab completion help'
+        cmds='config login logout status app deployment vs pool cloud se api node elb stack deploy history undo lab completion help'
         opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --version --help -h'
         vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
@@ -333,6 +333,18 @@ __avictl_spec() {
         opts='--elb --set --listener-port --health-path --health-protocol --fix-security-group --check-url --timeout --dry-run --yes -y --force --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
         vals='--elb=elb --set=- --listener-port=- --health-path=- --health-protocol=health_protocol --check-url=check_url --timeout=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args='file'
+        ;;
+    'history')
+        cmds=''
+        opts='--limit -n --object --since --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--limit=- -n=- --object=- --since=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
+        args=''
+        ;;
+    'undo')
+        cmds=''
+        opts='--yes -y --dry-run --force --timeout --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--timeout=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
+        args='-'
         ;;
     'lab')
         cmds='up down status'
