@@ -183,7 +183,7 @@ def test_every_write_operation_of_the_aws_models_is_guarded():
     services avictl uses falls on the guarded side."""
     import botocore.session
 
-    from avictl.aws.client import is_read
+    from avictl.aws.session import is_read
 
     session = botocore.session.get_session()
     writes = {"elb": {"CreateLoadBalancerListeners", "DeleteLoadBalancerListeners", "ConfigureHealthCheck",

@@ -138,7 +138,7 @@ def test_undo_by_id_and_unknown_id(cli, marathon15, avictl_home):
     assert r.exit_code == 0, r
     plan = json.loads(r.stdout)
     assert plan["group"] == entry["group"] and plan["result"] == "dry run"
-    assert plan["steps"][0]["what"].startswith("delete app /webapp1")
+    assert plan["steps"][0]["kind"] == "delete_app" and plan["steps"][0]["detail"]["app"] == "/webapp1"
 
 
 # -- AWS: retarget ------------------------------------------------------------------------------
@@ -227,7 +227,7 @@ def test_added_security_group_rule_is_revoked(cli, aws_world, boto, avictl_home)
     assert r.exit_code == 0, r
     entries, _ = read_entries(journal_file(avictl_home))
     rule = next(e for e in entries if e.object.startswith("ec2 security-group"))
-    assert rule.object.endswith("ingress 8080") and rule.before is None and rule.after["permission"]["FromPort"] == 8080
+    assert rule.object.endswith("ingress 8080") and rule.before is None and rule.after["ingress"]["port"] == 8080
     group_id = rule.object.split()[2]
 
     def has_8080() -> bool:

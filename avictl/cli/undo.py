@@ -83,7 +83,7 @@ def undo(
         count = sum(1 for s in plan.steps if s.run is not None)
         st.confirm(f"Undo {count} change(s) of group {group}?", yes)
         st.journal.undoes = group
-        apply_undo(plan, on_step=lambda s: st.info(f"  {s.what}"))
+        apply_undo(plan, on_step=lambda s: st.info(f"  {step_text(s)}"))
         st.info(f"undone: group {group} (this undo is group {st.journal.group} in the journal)")
         result["result"] = "undone"
         result["undo_group"] = st.journal.group
@@ -91,11 +91,62 @@ def undo(
         st.out.show(result)
 
 
+REASONS = {
+    "already_absent": "already absent", "already_as_before": "already as before", "deleted_since": "deleted since",
+    "exists_again": "exists again", "no_inverse": "cannot be undone", "no_copy_before": "the journal has no copy "
+    "of it before", "goes_with_target_group": "goes with the target group", "not_in_place": "not in place",
+}
+
+
+def step_text(step: Any) -> str:
+    """What one undo step does, in words (the plan line)."""
+    d = step.detail
+    kind = step.kind
+    if kind == "delete_app":
+        return f"delete app {d['app']} (it did not exist before)"
+    if kind == "create_app":
+        return f"create app {d['app']} again from its definition before the delete"
+    if kind == "put_app":
+        changes = d.get("changes") or []
+        text = ", ".join(f"{c['field']} {_short(c['current'])} → {_short(c['desired'])}" for c in changes[:4])
+        return f"put app {d['app']} back to its definition before" + (
+            f" ({text}{', …' if len(changes) > 4 else ''})" if changes else "")
+    if kind == "retarget":
+        now = d.get("listener_now") or {}
+        if d.get("instance_port") is None:
+            return f"retarget {d['load_balancer']} listener {d.get('listener_port')} back"
+        return (f"retarget {d['load_balancer']} listener {d['listener_port']} back to instance port "
+                f"{d['instance_port']} (now {now.get('port')}/{now.get('protocol')} → {now.get('instance_port')}/"
+                f"{now.get('instance_protocol')}), health check {d.get('health_check')}")
+    if kind == "revoke_rule":
+        rule = d.get("rule") or {}
+        source = rule.get("source_group_id") or rule.get("source_group_name")
+        return f"revoke the rule of {d['group_id']}: tcp {rule.get('port')} from {source}"
+    if kind == "delete_target_group":
+        return f"delete target group {d['target_group']} once no listener uses it"
+    if kind == "restore_health_check":
+        return f"health check of {d['target_group']} back to {d.get('health_check')}"
+    if kind in ("avi_delete", "avi_create", "avi_put"):
+        verb = {"avi_delete": "delete", "avi_create": "create again", "avi_put": "put back as it was"}[kind]
+        return f"{d.get('collection')} {d.get('name')}: {verb}"
+    if step.reason == "not_in_place":
+        return f"{d.get('action')}: nothing to undo (it was {d.get('outcome')})"
+    return f"{d.get('action') or step.object}: no inverse"
+
+
+def _short(value: Any) -> str:
+    import json
+
+    text = json.dumps(value) if not isinstance(value, str) else value
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
 def _print_plan(plan: Any) -> None:
     from ..output import Column
 
-    rows = [{"n": i + 1, "object": s.object, "undo": s.what,
-             "note": s.note or ("changed since" if s.drift else "")} for i, s in enumerate(plan.steps)]
+    rows = [{"n": i + 1, "object": s.object, "undo": step_text(s),
+             "note": REASONS.get(s.reason or "", s.reason or "") or ("changed since" if s.drift else "")}
+            for i, s in enumerate(plan.steps)]
     state().out.list(rows, [Column("STEP", "n"), Column("OBJECT", "object"), Column("UNDO", "undo"),
                             Column("NOTE", "note")], name="object")
 

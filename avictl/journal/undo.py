@@ -7,7 +7,8 @@ longer matches the entry's `after`. `apply_undo` carries the steps out through t
 clients and safe paths as the original commands (the ELB through ops.retarget, with its
 rollback), so every write is journaled again, in a group of its own that `undoes` the first.
 
-Nothing here prints: the CLI renders `Step.what`, `Step.drift` and `Step.note`.
+Nothing here prints or words anything: a step is data (`kind`, `detail`, `reason`, `drift`)
+and the CLI renders it (avictl/cli/undo.py).
 """
 
 from __future__ import annotations
@@ -32,15 +33,20 @@ class Step:
     entries: list[Entry]
     system: str
     object: str
-    what: str  # "put app /webapp1 back to its definition before (mem 96 → 64)"
+    # what the inverse is: delete_app | create_app | put_app | retarget | revoke_rule |
+    # delete_target_group | restore_health_check | avi_delete | avi_create | avi_put | none
+    kind: str = "none"
+    detail: dict[str, Any] = field(default_factory=dict)  # the data the CLI words it from
     drift: list[dict[str, Any]] = field(default_factory=list)  # [{"field", "journal", "now"}]
-    note: str | None = None  # why nothing is done (a restart, an object already as before ...)
+    # why nothing is done: already_absent, already_as_before, deleted_since, exists_again,
+    # no_inverse, not_in_place (the entry's outcome), goes_with_target_group, no_copy_before ...
+    reason: str | None = None
     run: Callable[[], Any] | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"entries": [e.id for e in self.entries], "system": self.system, "object": self.object,
-                "what": self.what, "drift": self.drift, "note": self.note, "action": "none" if self.run is None
-                else "undo"}
+                "kind": self.kind, "detail": self.detail, "drift": self.drift, "reason": self.reason,
+                "action": "none" if self.run is None else "undo"}
 
 
 @dataclass
@@ -191,8 +197,9 @@ def plan_undo(group: str, entries: list[Entry], clients: Clients) -> UndoPlan:
     done_lbs: set[str] = set()
     for entry in sorted(entries, key=lambda e: e.time, reverse=True):
         if entry.outcome not in UNDOABLE:
-            steps.append(Step([entry], entry.system, entry.object, f"{entry.action}: nothing to undo",
-                              note=f"was {entry.outcome}"))
+            steps.append(Step([entry], entry.system, entry.object, detail={"action": entry.action,
+                                                                            "outcome": entry.outcome},
+                              reason="not_in_place"))
             continue
         if entry.system == "marathon":
             steps.append(_marathon_step(entry, clients))
@@ -212,8 +219,8 @@ def plan_undo(group: str, entries: list[Entry], clients: Clients) -> UndoPlan:
             else:
                 steps.append(undo_aws.other_step(entry, entries, clients))
         else:
-            steps.append(Step([entry], entry.system, entry.object, "unknown system: nothing to undo",
-                              note="unknown system"))
+            steps.append(Step([entry], entry.system, entry.object, detail={"action": entry.action},
+                              reason="no_inverse"))
     return UndoPlan(group=group, entries=entries, steps=steps)
 
 
@@ -238,26 +245,25 @@ def _marathon_step(entry: Entry, clients: Clients) -> Step:
 
     m = re.fullmatch(r"marathon app (\S+)", entry.object)
     if not m or entry.action in ("restart",):
-        return Step([entry], "marathon", entry.object, f"{entry.action} {entry.object.split()[-1]}: cannot be undone",
-                    note="a restart or a deployment cancel has no inverse")
+        return Step([entry], "marathon", entry.object, detail={"action": entry.action}, reason="no_inverse")
     app_id = m.group(1)
     marathon = clients.marathon
     current = marathon.find_app(app_id)
-    step = Step([entry], "marathon", entry.object, "")
+    step = Step([entry], "marathon", entry.object, detail={"app": app_id})
     if entry.action == "create" or entry.before is None:
-        step.what = f"delete app {app_id} (it did not exist before)"
+        step.kind = "delete_app"
         if current is None:
             step.drift = [{"field": "(app)", "journal": "exists", "now": "absent"}]
-            step.note = "already absent"
+            step.reason = "already_absent"
             return step
         step.drift = _app_drift(entry.after or {}, current)
         step.run = lambda: marathon.delete_app(app_id, current=current)
         return step
     if entry.action == "delete":
-        step.what = f"create app {app_id} again from its definition before the delete"
+        step.kind = "create_app"
         if current is not None:
             step.drift = [{"field": "(app)", "journal": "absent", "now": "exists"}]
-            step.note = "exists again"
+            step.reason = "exists_again"
             return step
         definition = _restorable(entry.before, None, f"app {app_id}")
 
@@ -268,10 +274,10 @@ def _marathon_step(entry: Entry, clients: Clients) -> Step:
         step.run = create
         return step
     # update / scale
+    step.kind = "put_app"
     if current is None:
-        step.what = f"put app {app_id} back to its definition before"
         step.drift = [{"field": "(app)", "journal": "exists", "now": "absent"}]
-        step.note = "deleted since"
+        step.reason = "deleted_since"
         return step
     step.drift = _app_drift(entry.after or {}, current)
     before = entry.before
@@ -282,11 +288,9 @@ def _marathon_step(entry: Entry, clients: Clients) -> Step:
         body = {k: v for k, v in before.items() if k != "id"}
     body = _restorable(body, appdef.definition_of(current), f"app {app_id}")
     changes = appdef.diff_app({**body, "id": app_id}, current)
-    step.what = f"put app {app_id} back to its definition before" + (
-        " (" + ", ".join(f"{c['field']} {_short(c['current'])} → {_short(c['desired'])}" for c in changes[:4])
-        + (", …" if len(changes) > 4 else "") + ")" if changes else "")
+    step.detail["changes"] = changes
     if not changes and not step.drift:
-        step.note = "already as before"
+        step.reason = "already_as_before"
         return step
     def put_back() -> Any:
         marathon.put_app(app_id, body, current=current)
@@ -320,13 +324,6 @@ def _has_redacted(value: Any) -> bool:
     return False
 
 
-def _short(value: Any) -> str:
-    import json
-
-    text = json.dumps(value) if not isinstance(value, str) else value
-    return text if len(text) <= 40 else text[:37] + "…"
-
-
 # -- Avi -------------------------------------------------------------------------------------------
 
 AVI_VOLATILE = frozenset({"_last_modified"})
@@ -335,11 +332,10 @@ AVI_VOLATILE = frozenset({"_last_modified"})
 def _avi_step(entry: Entry, clients: Clients) -> Step:
     target = entry.target or {}
     path, tenant = target.get("path") or "", target.get("tenant")
-    step = Step([entry], "avi", entry.object, "")
+    step = Step([entry], "avi", entry.object, detail={"action": entry.action, "path": path})
     m = re.fullmatch(r"/api/([a-z0-9-]+)(?:/([^/]+))?", path)
     if not m:
-        step.what = f"{entry.action} {path}: cannot be undone"
-        step.note = "not an object of a collection"
+        step.reason = "no_inverse"
         return step
     collection = m.group(1)
     avi = clients.avi
@@ -359,35 +355,36 @@ def _avi_step(entry: Entry, clients: Clients) -> Step:
             raise
 
     current = read() if uuid else None
+    step.detail.update(collection=collection, name=(after or before or {}).get("name") or uuid)
     if entry.action == "create":
-        step.what = f"delete {collection} {(after or {}).get('name') or uuid} (created by the change)"
+        step.kind = "avi_delete"
         if current is None:
             step.drift = [{"field": "(object)", "journal": "exists", "now": "absent"}]
-            step.note = "already absent"
+            step.reason = "already_absent"
             return step
         step.drift = drift(after or {}, current, ignore=AVI_VOLATILE)
         step.run = lambda: avi.request("DELETE", obj_path, tenant=tenant)
         return step
     if entry.action == "delete":
-        step.what = f"create {collection} {(before or {}).get('name') or uuid} again"
+        step.kind = "avi_create"
         if before is None:
-            step.note = "the journal has no copy of the object before"
+            step.reason = "no_copy_before"
             return step
         if current is not None:
             step.drift = [{"field": "(object)", "journal": "absent", "now": "exists"}]
-            step.note = "exists again"
+            step.reason = "exists_again"
             return step
         body = _restorable({k: v for k, v in before.items() if k not in AVI_VOLATILE | {"url"}}, None,
                            f"{collection} {before.get('name')}")
         step.run = lambda: avi.request("POST", f"/api/{collection}", json_body=body, tenant=tenant)
         return step
-    step.what = f"put {collection} {(before or {}).get('name') or uuid} back as it was"
+    step.kind = "avi_put"
     if before is None:
-        step.note = "the journal has no copy of the object before"
+        step.reason = "no_copy_before"
         return step
     if current is None:
         step.drift = [{"field": "(object)", "journal": "exists", "now": "absent"}]
-        step.note = "deleted since"
+        step.reason = "deleted_since"
         return step
     step.drift = drift(after or {}, current, ignore=AVI_VOLATILE | {"url"})
     body = _restorable({k: v for k, v in before.items() if k not in AVI_VOLATILE}, current,
