@@ -334,3 +334,27 @@ def test_two_concurrent_avictl_processes_leave_a_valid_journal(marathon15, avict
     assert damaged == 0 and len(entries) == 2
     assert {e.object for e in entries} == {"marathon app /app0", "marathon app /app1"}
     assert len({e.group for e in entries}) == 2 and {e.outcome for e in entries} == {"applied"}
+
+
+# -- the controller: `api` writes -------------------------------------------------------------------
+
+
+def test_api_writes_are_journaled_and_undone(cli, avi_lab, avi_env, avictl_home, tmp_path):
+    body = tmp_path / "pool.json"
+    body.write_text(json.dumps({"name": "journal-pool", "description": "first"}))
+    r = cli("api", "POST", "/api/pool", "--data", str(body), "-o", "json", env=avi_env)
+    assert r.exit_code == 0, r
+    pool = json.loads(r.stdout)
+    path = f"/api/pool/{pool['uuid']}"
+    body.write_text(json.dumps({**pool, "description": "second"}))
+    assert cli("api", "PUT", path, "--data", str(body), env=avi_env).exit_code == 0
+    entries, _ = read_entries(journal_file(avictl_home))
+    assert [(e.object, e.action) for e in entries] == [("avi pool journal-pool", "update"),
+                                                        ("avi pool journal-pool", "create")]
+    assert entries[0].before["description"] == "first" and entries[0].after["description"] == "second"
+
+    assert cli("undo", "--yes", env=avi_env).exit_code == 0  # the PUT: back to "first"
+    now = json.loads(cli("api", "GET", path, "-o", "json", env=avi_env).stdout)
+    assert now["description"] == "first"
+    assert cli("undo", "--yes", env=avi_env).exit_code == 0  # the POST: the pool is deleted
+    assert cli("api", "GET", path, env=avi_env).exit_code == 3

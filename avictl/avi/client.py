@@ -115,7 +115,9 @@ class AviClient:
         method = method.upper()
         if method in ("GET", "HEAD", "OPTIONS") or path in UNJOURNALED:
             return self._raw(method, path, params, json_body, content, tenant)
-        return self._journaled(method, path, params, json_body, content, tenant)
+        from .writes import journaled_write
+
+        return journaled_write(self, method, path, params, json_body, content, tenant)
 
     def _raw(self, method: str, path: str, params: Any, json_body: Any, content: bytes | None,
              tenant: str | None) -> Result[Any]:
@@ -136,38 +138,6 @@ class AviClient:
             yield reply
             nxt = reply.get("next") if isinstance(reply, dict) else None
             url = _path_of(nxt) if isinstance(nxt, str) and nxt else None
-
-    def _journaled(self, method: str, path: str, params: Any, json_body: Any, content: bytes | None,
-                   tenant: str | None) -> Result[Any]:
-        """A write as one journal entry: the object as it was (read first) and as the reply says it is."""
-        from ..journal import unjournaled
-
-        journal = self.session.opts.journal
-        if journal is None:
-            raise unjournaled("avi", f"{method} {path}")
-        body = json_body
-        if body is None and content:
-            try:
-                import json
-
-                body = json.loads(content)
-            except ValueError:
-                body = None
-        before = None
-        if method in ("PUT", "PATCH", "DELETE") and re.fullmatch(r"/api/[a-z0-9-]+/[^/]+", path):
-            response = self.session.send("GET", path, tenant=tenant)
-            if response.status_code < 400 and response.content:
-                before = _json_or_none(response)
-            response.close()
-        action = {"POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}.get(method, method.lower())
-        with journal.change("avi", avi_object(path, body, before), action, before=before,
-                            after=None if method == "DELETE" else body,
-                            target={"path": path, "tenant": tenant or self.session.tenant,
-                                    "method": method}) as entry:
-            result = self._raw(method, path, params, json_body, content, tenant)
-            if method != "DELETE":
-                entry.after = result.value if isinstance(result.value, (dict, list)) else body
-            return result
 
     def _after_lost_post(self, method: str, path: str, body: Any, tenant: str | None,
                          exc: errors.AmbiguousRequest) -> Result[Any]:
@@ -534,21 +504,3 @@ def _path_of(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
-
-def avi_object(path: str, body: Any, before: Any) -> str:
-    """`avi pool web-pool`: the journal's name for the object at `path` (by name when known)."""
-    m = re.fullmatch(r"/api/([a-z0-9-]+)(?:/([^/?]+))?(/.*)?", path)
-    if not m:
-        return f"avi {path}"
-    collection, uuid, rest = m.groups()
-    name = next((d.get("name") for d in (before, body) if isinstance(d, dict) and isinstance(d.get("name"), str)),
-                None)
-    text = f"avi {collection} {name or uuid or ''}".rstrip()
-    return text + (rest or "")
-
-
-def _json_or_none(response: Any) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None

@@ -346,7 +346,7 @@ def _avi_step(entry: Entry, clients: Clients) -> Step:
 
     def read() -> Any:
         try:
-            return avi.request("GET", obj_path, tenant=tenant)
+            return avi.request("GET", obj_path, tenant=tenant).value
         except errors.NotFound:
             return None
         except errors.RemoteError as exc:
