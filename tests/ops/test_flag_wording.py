@@ -16,6 +16,7 @@ from avictl.marathon.appdef import AppId, apply_overrides, load_app_definition
 from avictl.marathon.appdef.overrides import BadOverride
 from avictl.marathon.client import AppLocked, MarathonClient
 from avictl.ops.ports import app_port
+from conftest import make_journal
 from avictl.ops.health_check import health_check_protocol
 from avictl.ops.wait import AppWaitTimeout, wait_for_app
 
@@ -25,7 +26,7 @@ APP = {"id": "/locked", "cmd": "sleep 1000", "instances": 1}
 
 def test_a_locked_app_hints_force_only_on_the_command_line(cli, marathon15):
     marathon15.deploy_seconds = 30  # the first deployment stays in progress
-    client = MarathonClient(marathon15.url)
+    client = MarathonClient(marathon15.url, HttpOptions(journal=make_journal()))
     client.post_app(APP)
     with pytest.raises(AppLocked) as info:
         client.scale_app(AppId("locked"), 2)
@@ -38,7 +39,7 @@ def test_a_locked_app_hints_force_only_on_the_command_line(cli, marathon15):
 
 def test_a_wait_that_ran_out_hints_timeout_only_on_the_command_line(cli, marathon15):
     marathon15.deploy_seconds = 30
-    client = MarathonClient(marathon15.url)
+    client = MarathonClient(marathon15.url, HttpOptions(journal=make_journal()))
     client.post_app(APP)
     with pytest.raises(AppWaitTimeout) as info:
         wait_for_app(client, AppId("locked"), 0.5, use_events=False, poll_interval=0.1)
