@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from avictl.http import HttpOptions
 from avictl.marathon.client import MarathonClient
+from conftest import make_journal
 from avictl.marathon.events import Event, parse_sse, split_lines
 from avictl.ops.wait import wait_for_app
 
@@ -108,7 +110,7 @@ def test_wait_survives_any_deployment_event(marathon15, junk):
         original(event_type, **data)
 
     marathon15.emit = emit
-    client = MarathonClient(marathon15.url)
+    client = MarathonClient(marathon15.url, HttpOptions(journal=make_journal()))
     try:
         client.post_app({"id": "web", "cmd": "sleep 100", "instances": 1})
         app = wait_for_app(client, "web", 10, poll_interval=0.2)

@@ -17,7 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from avictl.http import HttpOptions
 from avictl.marathon.client import MarathonClient
+from conftest import make_journal
 from avictl.marathon.events import EventReader
 from avictl.ops.wait import wait_for_app
 
@@ -135,7 +137,7 @@ def test_17_light_plans_on_request(marathon_lab_factory):
 def test_wait_on_a_group_app_reacts_to_its_events(marathon_lab_factory, version):
     """With a long poll interval, only the events (apps read from plan.steps) end the wait early."""
     lab = marathon_lab_factory(version, deploy_seconds=0.4)
-    client = MarathonClient(lab.url)
+    client = MarathonClient(lab.url, HttpOptions(journal=make_journal()))
     try:
         client.post_app({"id": "/shop/cart", "cmd": "sleep 100", "instances": 1})
         start = time.monotonic()
