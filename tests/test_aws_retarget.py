@@ -147,9 +147,10 @@ def test_todays_order_would_hang_a_new_group_is_not_health_checked(aws, aws_worl
     from avictl.aws import elbv2
 
     plan = plan_retarget(aws, aws_world["alb_name"], 10012)
-    arn = elbv2.create_target_group(aws, {"name": "avi-mesos-alb-10012", "protocol": "HTTP", "port": 10012,
-                                          "vpc_id": aws_world["vpc_id"]}, plan.health_after)
-    elbv2.register_targets(aws, arn, [{"id": i} for i in aws_world["instance_ids"]])
+    with aws.change("elbv2 target-group avi-mesos-alb-10012", "create target group"):  # the journal
+        arn = elbv2.create_target_group(aws, {"name": "avi-mesos-alb-10012", "protocol": "HTTP", "port": 10012,
+                                              "vpc_id": aws_world["vpc_id"]}, plan.health_after)
+        elbv2.register_targets(aws, arn, [{"id": i} for i in aws_world["instance_ids"]])
     assert {(h["state"], h["reason"]) for h in aws.target_health(arn)} == {("unused", "Target.NotInUse")}
     with pytest.raises(WaitTimeout, match="Target.NotInUse|not configured to receive traffic"):
         wait_healthy(aws, plan, timeout=0.3, poll=0.1, target_group_arn=arn, port=10012)

@@ -26,9 +26,13 @@ def load_balancer_of(entry: Entry) -> str | None:
 
 
 def is_listener_change(entry: Entry) -> bool:
-    """A listener or a classic ELB's health check: undone together, by a retarget."""
-    return bool(re.fullmatch(r"elb \S+ (listener \d+|health-check)", entry.object)
-                or re.fullmatch(r"elbv2 \S+ listener \d+", entry.object))
+    """A change a retarget made to a load balancer (listener, health check, targets, backend
+    policies): those of one load balancer are undone together, by a retarget back."""
+    if re.fullmatch(r"elb \S+ (listener \d+|health-check|backend-policies \d+)", entry.object) \
+            or re.fullmatch(r"elbv2 \S+ listener \d+", entry.object):
+        return True
+    return bool(re.fullmatch(r"elbv2 target-group \S+ (targets|health-check)", entry.object)
+                and isinstance(entry.before, dict) and "instance_port" in entry.before)
 
 
 def _split_target(target: str | None) -> tuple[str | None, int | None, str | None]:
@@ -44,6 +48,8 @@ def retarget_step(name: str, entries: list[Entry], clients: Clients) -> Step:
     aws = clients.aws
     listener_entry = next((e for e in entries if " listener " in e.object), None)
     health_entry = next((e for e in entries if e.object.endswith("health-check")), None)
+    port_entry = next((e for e in sorted(entries, key=lambda e: e.time)
+                       if isinstance(e.before, dict) and e.before.get("instance_port") is not None), None)
     step = Step(sorted(entries, key=lambda e: e.time), "aws", f"elb {name}", kind="retarget",
                 detail={"load_balancer": name})
     try:
@@ -53,8 +59,12 @@ def retarget_step(name: str, entries: list[Entry], clients: Clients) -> Step:
         step.reason = "deleted_since"
         return step
     lport = None
+    recorded = next((e.target.get("listener_port") for e in entries
+                     if isinstance(e.target, dict) and e.target.get("listener_port")), None)
     if listener_entry is not None:
         lport = int((listener_entry.target or {}).get("listener_port") or listener_entry.object.split()[-1])
+    elif recorded:
+        lport = int(recorded)
     else:  # only the health check changed: the listener that forwards to its port
         _, hc_port, _ = _split_target(((health_entry.after or {}) if health_entry else {}).get("target"))
         lport = next((ls["port"] for ls in lb["listeners"] if ls.get("instance_port") == hc_port),
@@ -95,12 +105,19 @@ def retarget_step(name: str, entries: list[Entry], clients: Clients) -> Step:
         port = before.get("instance_port")
         if port is None:
             port = (before.get("target_group") or {}).get("port")
+    elif port_entry is not None:
+        port = port_entry.before["instance_port"]
+        after_port = (port_entry.after or {}).get("instance_port")
+        if after_port is not None and listener.get("instance_port") not in (after_port, None):
+            step.drift.append({"field": "listener.instance_port", "journal": after_port,
+                               "now": listener.get("instance_port")})
     else:
         port = listener.get("instance_port")
     health_before = (health_entry.before if health_entry else None) or {}
     if lb["type"] != "classic" and listener_entry is not None:
         health_before = _group_health(aws, (listener_entry.before or {}).get("target_group") or {}) \
             or health_before
+    health_before = {k: v for k, v in health_before.items() if k != "instance_port"}
     protocol, _, path = _split_target(health_before.get("target") or health_now.get("target"))
     values = {k: health_before.get(k) for k in ("interval", "timeout", "healthy_threshold", "unhealthy_threshold")}
     if port is None:
@@ -172,6 +189,10 @@ def _revoke_step(entry: Entry, group_id: str, clients: Clients) -> Step:
         return step
 
     def run() -> Any:
+        # A retarget back (an earlier step) removes the rules avictl added that nothing uses any more.
+        now = aws.security_groups([group_id])
+        if not any(_has_rule(p, rule) for g in now for p in g.get("IpPermissions", [])):
+            return None
         with aws.change(entry.object, "revoke ingress", before=after, after=None, target={"group_id": group_id}):
             return ec2.revoke_ingress(aws, group_id=group_id, rule=rule)
 

@@ -263,9 +263,13 @@ class _Applier:
             if not step.cleanup or step.do is None:
                 continue
             self.emit(Event("step", step))
+            entry = None
             try:
+                entry = self.begin(step)
                 step.do.run(self.aws)
+                self.applied(step, entry, step.do)
             except AvictlError as exc:
+                self.failed(entry, exc)
                 self.emit(Event("cleanup_failed", step, error=exc.message))
 
     def rollback(self, cause: BaseException) -> list[str]:

@@ -50,7 +50,8 @@ def describe(plan: Plan, step: Step) -> dict[str, Any]:
     if step.name == "modify_target_group":
         before = None if subject.get("reuse") else plan.health_before
         return {"obj": f"elbv2 target-group {tg.get('name')} health-check", "action": "modify health check",
-                "before": before, "after": plan.health_after, "target": target}
+                "before": {**(before or {}), "instance_port": plan.listener_before.get("instance_port")},
+                "after": {**plan.health_after, "instance_port": plan.instance_port}, "target": target}
     if step.name == "register_targets":
         return {"obj": f"elbv2 target-group {tg.get('name')} targets", "action": "register targets",
                 "before": None, "after": {"targets": subject.get("targets")}, "target": target}
@@ -64,6 +65,22 @@ def describe(plan: Plan, step: Step) -> dict[str, Any]:
                 "after": {"target_group": {k: tg.get(k) for k in ("name", "arn", "port", "protocol")},
                           "instance_port": plan.instance_port},
                 "target": target}
+    ports = {"before": {"instance_port": plan.listener_before.get("instance_port")},
+             "after": {"instance_port": plan.instance_port}}
+    if step.name in ("register_targets", "deregister_targets"):
+        return {"obj": f"elbv2 target-group {tg.get('name')} targets", "action": step.name.replace("_", " "),
+                "before": ports["before"], "after": {**ports["after"], "targets": subject.get("targets")},
+                "target": target}
+    if step.name in ("set_backend_policies", "clear_backend_policies"):
+        return {"obj": f"elb {name} backend-policies {subject.get('instance_port')}",
+                "action": step.name.replace("_", " "), "before": ports["before"],
+                "after": {**ports["after"], "policy_names": subject.get("policy_names")}, "target": target}
+    if step.name == "revoke_ingress":
+        rule = subject.get("rule") or {}
+        target.update(group_id=rule.get("group_id"))
+        return {"obj": f"ec2 security-group {rule.get('group_id')} ingress {rule.get('port')}",
+                "action": "revoke ingress", "before": {"rule": rule, "ingress": step.do.args.get("rule")},
+                "after": None, "target": target}
     api = step.do.api if step.do else step.name
     return {"obj": f"{api.split(':')[0]} {name} {step.name.replace('_', '-')}", "action": step.name.replace("_", " "),
             "before": None, "after": {"subject": subject}, "target": target}
