@@ -18,7 +18,10 @@ JSON = st.recursive(
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
     max_leaves=25,
 )
-SEGMENT = st.from_regex(r"[a-z0-9]([a-z0-9.-]{0,10}[a-z0-9])?", fullmatch=True).filter(lambda s: s not in (".", ".."))
+# A path segment per Marathon's PathId.scala: dot-separated DNS labels (no empty label, none
+# starting or ending with '-').
+LABEL = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?", fullmatch=True)
+SEGMENT = st.lists(LABEL, min_size=1, max_size=3).map(".".join)
 APP_ID = st.lists(SEGMENT, min_size=1, max_size=3).map(lambda segs: "/" + "/".join(segs))
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
