@@ -284,20 +284,9 @@ def _toml_value(value: Any) -> str:
 
 def save_file(cfg: ConfigFile) -> None:
     """Write atomically with mode 0600 (directory 0700 when created)."""
-    path = cfg.path
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(dump_toml(cfg))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    from .files import write_private
+
+    write_private(cfg.path, dump_toml(cfg))
 
 
 def validate_profile_name(name: str) -> str:

@@ -3,6 +3,9 @@
 Controller password, first that answers: `--password-stdin` (login only) → AVI_PASSWORD →
 the profile's `password_command` → the OS keyring (service `avictl`, key
 `<profile>:<username>`) → a prompt when stdin is a TTY → exit 5 saying what to set.
+
+This module never prompts: when no source has the password it raises PasswordNeeded, and
+the CLI (which owns the terminal) asks, or reports it.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -36,9 +38,20 @@ def password_hint(settings: Settings) -> str:
             f"profile, or store it in the OS keyring with `avictl login` (profile {settings.profile!r})")
 
 
-def controller_password(settings: Settings, *, interactive: bool = True, use_keyring: bool = True,
+class PasswordNeeded(AuthError):
+    """No source has the controller password (exit 5 unless a person at a terminal types it).
+
+    `question` is the prompt to show if the caller can ask.
+    """
+
+    def __init__(self, settings: Settings):
+        super().__init__(f"no password available for {settings.username!r}", password_hint(settings))
+        self.question = f"Password for {settings.username} at {settings.controller}: "
+
+
+def controller_password(settings: Settings, *, use_keyring: bool = True,
                         warn: Callable[[str], None] | None = None) -> str:
-    """The controller password from the chain of SPEC.md §3, or AuthError (exit 5)."""
+    """The controller password from the chain of SPEC.md §3 (prompt excluded), else PasswordNeeded."""
     if not settings.username:
         raise AuthError("no controller user name configured",
                         "set AVI_USERNAME or `avictl config set username NAME`")
@@ -50,13 +63,7 @@ def controller_password(settings: Settings, *, interactive: bool = True, use_key
     stored = keyring_get(keyring_key(settings), warn=warn) if use_keyring else None
     if stored:
         return stored
-    if interactive and stdin_is_tty():
-        import getpass
-
-        pw = getpass.getpass(f"Password for {settings.username} at {settings.controller}: ")
-        if pw:
-            return pw
-    raise AuthError(f"no password available for {settings.username!r}", password_hint(settings))
+    raise PasswordNeeded(settings)
 
 
 def marathon_auth(settings: Settings, warn: Callable[[str], None] | None = None) -> tuple[str, ...] | None:
@@ -94,13 +101,6 @@ def run_password_command(command: str) -> str:
         raise AuthError(f"password_command failed (exit {proc.returncode}) or printed nothing",
                         "run the command yourself to check it")
     return first
-
-
-def stdin_is_tty() -> bool:
-    try:
-        return sys.stdin is not None and sys.stdin.isatty()
-    except (ValueError, AttributeError):
-        return False
 
 
 # -- the OS keyring, guarded --------------------------------------------------------------

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from .files import write_private
+
 KINDS = ("app", "vs", "elb", "se", "node")
 TTL = 60.0  # seconds a cached list counts as fresh
 RETRY_AFTER = 30.0  # seconds between background refresh attempts (a failing server is not hammered)
@@ -55,19 +57,10 @@ def remember(profile: str, kind: str, names: Iterable[str]) -> None:
     unique = list(dict.fromkeys(str(n) for n in names if n not in (None, "")))[:MAX_NAMES]
     body = json.dumps({"kind": kind, "profile": profile, "written": time.time(), "names": unique},
                       separators=(",", ":"))
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         _make_private_dirs(path.parent)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(body)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
+        write_private(path, body, sync=False)
     except OSError:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
         return
     _marker(path).unlink(missing_ok=True)
 

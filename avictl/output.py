@@ -1,14 +1,14 @@
 """Every way avictl prints data (SPEC.md §4): table, wide, json, jsonl, tsv, name, yaml, and --query.
 
 Commands hand in plain dicts (the JSON form of each object) plus the columns to show;
-this module alone decides how they look. Data goes to stdout; nothing here writes to
-stderr. tabulate and jmespath are imported only when a table or a query needs them.
+this module alone decides how they look. Data goes to stdout; the only word for people on
+stderr is "No resources found." for an empty table at a terminal. Whether stdout is a terminal and whether to colour are decided by the caller (the
+CLI's IOStreams). tabulate and jmespath are imported only when a table or a query needs them.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import sys
@@ -54,20 +54,6 @@ def dig(item: Any, path: str) -> Any:
     return item
 
 
-def is_tty(stream: IO[str]) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def color_wanted(stream: IO[str], no_color: bool = False) -> bool:
-    """Colour only on a terminal, and never with --no-color, NO_COLOR or TERM=dumb."""
-    if no_color or "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb":
-        return False
-    return is_tty(stream)
-
-
 def cell_text(value: Any) -> str:
     """How one value looks in a table or tsv cell."""
     if value is None or value == "":
@@ -85,14 +71,22 @@ class Printer:
     """Renders objects in the chosen format; one per invocation."""
 
     def __init__(self, fmt: str | None = None, *, query: str | None = None, no_headers: bool = False,
-                 no_color: bool = False, stream: IO[str] | None = None, err: IO[str] | None = None):
+                 stream: IO[str] | None = None, err: IO[str] | None = None, tty: bool = False,
+                 color: bool = False):
+        """`tty`: the stream is a terminal (tables fit its width, tsv gets headers); `color`: may colour;
+        `err`: where "No resources found." goes on a terminal."""
         self.stream = stream or sys.stdout
         self.err = err
-        self.tty = is_tty(self.stream)
+        self.tty = tty
         self.format = fmt or ("table" if self.tty else "tsv")
         self.query = query
         self.headers = not no_headers
-        self.color = color_wanted(self.stream, no_color) and self.format in ("table", "wide")
+        self.color = color and self.format in ("table", "wide")
+
+    @property
+    def structured(self) -> bool:
+        """The output is data for programs (json, jsonl, yaml, or --query), not text for people."""
+        return self.format in ("json", "jsonl", "yaml") or bool(self.query)
 
     # -- public -----------------------------------------------------------------------------
 
@@ -133,8 +127,13 @@ class Printer:
             self._write_table(rows, cols)
         return count
 
-    def show(self, obj: dict, fields: list[tuple[str, str | Callable[[dict], Any]]] | None = None) -> None:
-        """Print one object: key/value lines for people, the object itself for json/jsonl/yaml."""
+    def show(self, obj: dict, fields: list[tuple[str, str | Callable[[dict], Any]]] | None = None, *,
+             name: str | Callable[[dict], Any] | None = None) -> None:
+        """Print one object: key/value lines for people, the object itself for json/jsonl/yaml.
+
+        `name` is what `-o name` prints (a key or a function of the object); by default the
+        object's "name", else its "id".
+        """
         if self.query:
             self._print_query(obj)
             return
@@ -146,8 +145,11 @@ class Printer:
         elif fmt == "yaml":
             self._write(to_yaml(obj))
         elif fmt == "name":
-            name = next((obj[k] for k in ("name", "id", "StackName", "LoadBalancerName") if obj.get(k)), None)
-            self._write(f"{cell_text(name)}\n")
+            if name is None:
+                value = obj.get("name") or obj.get("id")
+            else:
+                value = name(obj) if callable(name) else dig(obj, name)
+            self._write(f"{cell_text(value)}\n")
         else:
             pairs = [(label, Column(label, getter).get(obj)) for label, getter in fields] if fields else \
                 [(k, v) for k, v in obj.items()]

@@ -57,6 +57,13 @@ def isolated_env(tmp: Path, extra: dict[str, str] | None = None) -> dict[str, st
     return env
 
 
+class _Terminal(io.StringIO):
+    """stderr of a person's terminal (for prompts and live progress)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
 class _Stdin(io.TextIOWrapper):
     def __init__(self, text: str | bytes, tty: bool = False):
         super().__init__(io.BytesIO(text.encode() if isinstance(text, str) else text), encoding="utf-8")
@@ -94,10 +101,14 @@ def config_file(avictl_home: Path) -> Path:
 
 @pytest.fixture
 def cli(avictl_home: Path, monkeypatch: pytest.MonkeyPatch):
-    """cli(*args, input=None, env=None) -> Result: avictl in this process, stdin/stdout not terminals."""
+    """cli(*args, input=None, env=None, tty=False) -> Result: avictl in this process.
+
+    stdin and stderr are a terminal with tty=True (prompts, progress); stdout never is.
+    """
     from avictl.cli.main import run
 
-    def invoke(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
+    def invoke(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None,
+               tty: bool = False) -> Result:
         full = isolated_env(avictl_home, env)
         for key in list(os.environ):
             if key not in full:
@@ -105,8 +116,8 @@ def cli(avictl_home: Path, monkeypatch: pytest.MonkeyPatch):
         for key, value in full.items():
             monkeypatch.setenv(key, value)
         _reset_keyring()
-        out, err = io.StringIO(), io.StringIO()
-        code = run([str(a) for a in args], stdin=_Stdin(input or ""), stdout=out, stderr=err)
+        out, err = io.StringIO(), _Terminal() if tty else io.StringIO()
+        code = run([str(a) for a in args], stdin=_Stdin(input or "", tty=tty), stdout=out, stderr=err)
         return Result(code, out.getvalue(), err.getvalue())
 
     return invoke

@@ -53,8 +53,10 @@ class AviClient:
             return self._side
 
     @classmethod
-    def from_settings(cls, settings: Any, opts: HttpOptions | None = None, *, interactive: bool = True,
-                      use_cache: bool = True) -> AviClient:
+    def from_settings(cls, settings: Any, opts: HttpOptions | None = None, *,
+                      password: Callable[[], str] | None = None, use_cache: bool = True) -> AviClient:
+        """A client for the profile's controller; `password` is asked only when a login needs it
+        (default: the chain of credentials.controller_password, which never prompts)."""
         import os
 
         from .. import config, credentials
@@ -66,8 +68,9 @@ class AviClient:
                                    ca_bundle=settings.ca_bundle)
         token = os.environ.get("AVI_AUTHTOKEN") or None
 
-        def password() -> str:
-            return credentials.controller_password(settings, interactive=interactive)
+        if password is None:
+            def password() -> str:
+                return credentials.controller_password(settings)
 
         cache = cache_file_for(config.cache_dir(), settings.controller, settings.username) if use_cache else None
         session = Session(settings.controller, opts, username=settings.username, password=password, token=token,
@@ -82,6 +85,10 @@ class AviClient:
         if password is not None:
             self.session.set_password(password)
         return self.session.login()
+
+    def connect(self) -> None:
+        """Have a session now: the cached one, or a login (asking for the password if it must)."""
+        self.session.ensure()
 
     def logout(self) -> bool:
         return self.session.logout()

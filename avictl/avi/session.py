@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import errors
+from ..files import write_private
 from ..http import HttpOptions, Transport, decode_json, httpx, json_or_none, short_text  # httpx through avictl.http: see there
 
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -269,12 +270,7 @@ class Session:
         if self._explicit is not None:
             data["fingerprint"] = _fingerprint(self._explicit)
         try:
-            self.cache_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            tmp = self.cache_file.with_suffix(f".{os.getpid()}.tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh)
-            os.replace(tmp, self.cache_file)
+            write_private(self.cache_file, json.dumps(data), sync=False)
         except OSError:
             pass  # a cache that cannot be written only costs a login next time
 

@@ -7,8 +7,8 @@ from typing import Any
 import typer
 
 from .. import errors
-from ._common import read_input, state
 from ._options import TENANT
+from .context import Context
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -18,6 +18,7 @@ def register(root: typer.Typer) -> None:
 
 
 def api(
+    ctx: typer.Context,
     first: str = typer.Argument(..., metavar="[METHOD] PATH",
                                 help="PATH (/api/virtualservice, virtualservice?name=x, ...), or METHOD then PATH."),
     second: str = typer.Argument(None, hidden=True),
@@ -50,10 +51,10 @@ def api(
     """
     from urllib.parse import parse_qsl, urlsplit
 
-    st = state()
+    cx: Context = ctx.obj
     verb, path = _method_and_path(first, second, method)
-    data = _fields(raw_fields or [], fields or [])
-    body = _read_body(input_file) if input_file is not None else None
+    data = _fields(cx, raw_fields or [], fields or [])
+    body = _read_body(cx, input_file) if input_file is not None else None
     if verb is None:
         verb = "POST" if data or input_file is not None else "GET"
     parts = urlsplit(path)
@@ -66,7 +67,7 @@ def api(
         body = {**(body or {}), **data}
     if paginate and verb != "GET":
         raise errors.UsageError("--paginate is for GET requests")
-    client = st.avi()
+    client = cx.avi()
     if paginate:
         from ..paging import Paged
 
@@ -76,16 +77,16 @@ def api(
                     raise errors.RemoteError(f"GET {parts.path}: --paginate needs a collection (a reply with results)")
                 yield reply["results"]
 
-        if st.out.format in ("jsonl", "name"):
-            st.out.list(Paged(pages()), [], name="name")  # streamed, page by page
+        if cx.out.format in ("jsonl", "name"):
+            cx.out.list(Paged(pages()), [], name="name")  # streamed, page by page
         else:
-            st.out.json([item for page in pages() for item in page])
+            cx.out.json([item for page in pages() for item in page])
         return
     reply = client.request(verb, parts.path, params=params or None, json_body=body, tenant=tenant or None)
     for warning in reply.warnings:
-        st.warn(warning)
+        cx.warn(warning)
     if reply.value is not None:
-        st.out.json(reply.value)
+        cx.out.json(reply.value)
 
 
 def _method_and_path(first: str, second: str | None, method: str | None) -> tuple[str | None, str]:
@@ -102,7 +103,7 @@ def _method_and_path(first: str, second: str | None, method: str | None) -> tupl
     return (method.upper() if method else None), first
 
 
-def _fields(raw: list[str], typed: list[str]) -> dict[str, Any]:
+def _fields(cx: Context, raw: list[str], typed: list[str]) -> dict[str, Any]:
     import json
 
     out: dict[str, Any] = {}
@@ -113,7 +114,7 @@ def _fields(raw: list[str], typed: list[str]) -> dict[str, Any]:
                 raise errors.UsageError(f"{flag} {item!r}: expected KEY=VALUE")
             if flag == "-F":
                 if value.startswith("@"):
-                    data, _ = read_input(value[1:])
+                    data, _ = cx.io.read_input(value[1:])
                     value = data.decode("utf-8", "replace")
                 else:
                     try:
@@ -136,10 +137,10 @@ def _query_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _read_body(source_name: str) -> Any:
+def _read_body(cx: Context, source_name: str) -> Any:
     import json
 
-    raw, source = read_input(source_name)
+    raw, source = cx.io.read_input(source_name)
     try:
         return json.loads(raw.decode("utf-8")) if raw.strip() else None
     except UnicodeDecodeError:

@@ -7,12 +7,13 @@ from typing import Any
 import typer
 
 from .. import errors
-from ._common import check_wait_timeout, read_input, state
+from ._common import check_wait_timeout, new_group
 from ._options import APP_ARG, WAIT_TIMEOUT, YES
+from .context import Context
 from .render.marathon import force_words, set_words
 
-group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                    help="Marathon apps: list, show, post, apply, scale, restart, delete, tasks, ports, wait.\n\nExamples:\n\n\b\n  avictl app post examples/Docker.json\n  avictl app list\n  avictl app ports /webapp1")
+group = new_group("Marathon apps: list, show, post, apply, scale, restart, delete, tasks, ports, wait.\n\n"
+                  "Examples:\n\n\b\n  avictl app post examples/Docker.json\n  avictl app list\n  avictl app ports /webapp1")
 
 SET_OPT = typer.Option(None, "--set", metavar="KEY=VALUE",
                        help="Override a field (dotted keys, [i] indexes; values typed as JSON when they parse).")
@@ -25,31 +26,27 @@ def register(root: typer.Typer) -> None:
 # -- helpers ------------------------------------------------------------------------------
 
 
-def _client() -> Any:
-    return state().marathon()
-
-
-def _load(path: str, overrides: list[str] | None) -> dict[str, Any]:
+def _load(cx: Context, path: str, overrides: list[str] | None) -> dict[str, Any]:
     from ..marathon.appdef import apply_overrides, load_app_definition
 
-    data, name = read_input(path)
+    data, name = cx.io.read_input(path)
     defn = load_app_definition(data, name)
     with set_words():
         return apply_overrides(defn, overrides or [], source_name="--set")
 
 
-def _wait(client: Any, app_id: str, timeout: float) -> dict[str, Any]:
+def _wait(cx: Context, app_id: str, timeout: float) -> dict[str, Any]:
     """Wait for the app, with a live line on a terminal; returns the app."""
     from ..ops.wait import app_progress, wait_for_app
     from .render.marathon import progress_text, wait_words
 
-    st = state()
-    if not st.progress_enabled:
+    client = cx.marathon()
+    if not cx.io.progress_enabled:
         with wait_words():
             return wait_for_app(client, app_id, timeout)
     from .progress import StepProgress
 
-    progress = StepProgress(st.stderr, 1, live=True, color=not st.opts.no_color)
+    progress = StepProgress(cx.io, 1)
     progress.start(f"waiting for {app_id}")
     try:
         with wait_words():
@@ -110,6 +107,7 @@ def _status_color(value: Any) -> str | None:
 
 @group.command("list")
 def app_list(
+    ctx: typer.Context,
     id_filter: str = typer.Option(None, "--filter", metavar="TEXT", help="Only apps whose id contains TEXT."),
 ) -> None:
     """List apps: id, tasks running of wanted, healthy, image, service ports, deployments.
@@ -123,7 +121,8 @@ def app_list(
     """
     from ..output import Column
 
-    apps = _client().list_apps(id_filter=id_filter)
+    cx: Context = ctx.obj
+    apps = cx.marathon().list_apps(id_filter=id_filter)
     columns = [
         Column("ID", "id"),
         Column("TASKS", lambda a: f"{a.get('tasksRunning', 0)}/{a.get('instances', 0)}", color=_status_color),
@@ -140,12 +139,12 @@ def app_list(
     if not id_filter:
         from ..names_cache import tee
 
-        apps = tee(state().settings.profile, "app", apps, key="id")
-    state().out.list(apps, columns, name="id")
+        apps = tee(cx.settings.profile, "app", apps, key="id")
+    cx.out.list(apps, columns, name="id")
 
 
 @group.command("show")
-def app_show(app_id: str = APP_ARG) -> None:
+def app_show(ctx: typer.Context, app_id: str = APP_ARG) -> None:
     """Show one app: counts, image, network, service ports, deployments, last task failure.
 
     Examples:
@@ -156,13 +155,15 @@ def app_show(app_id: str = APP_ARG) -> None:
     """
     from ..marathon.appdef import AppId
 
-    app = _client().get_app(AppId(app_id))
+    cx: Context = ctx.obj
+    app = cx.marathon().get_app(AppId(app_id))
     app.pop("tasks", None)
-    state().out.show(app, _app_summary(app))
+    cx.out.show(app, _app_summary(app))
 
 
 @group.command("post")
 def app_post(
+    ctx: typer.Context,
     file: str = typer.Argument(..., metavar="FILE|-", help="App definition (JSON, e.g. Docker.json); - for stdin."),
     overrides: list[str] = SET_OPT,
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and print what would be sent; send nothing."),
@@ -183,28 +184,29 @@ def app_post(
       cat Docker.json | avictl app post - --no-wait
       avictl app post Docker.json --dry-run -o json
     """
+    cx: Context = ctx.obj
     check_wait_timeout(timeout)
-    defn = _load(file, overrides)
-    st = state()
+    defn = _load(cx, file, overrides)
     if dry_run:
-        st.info(f"dry run: would POST /v2/apps for {defn['id']} (nothing sent)")
-        st.out.json(defn)
+        cx.info(f"dry run: would POST /v2/apps for {defn['id']} (nothing sent)")
+        cx.out.json(defn)
         return
     from ..ops.apps import create_app
 
-    client = _client()
+    client = cx.marathon()
     created = create_app(client, defn)
     for warning in created.warnings:
-        st.warn(warning)
+        cx.warn(warning)
     app_id = created.app_id
-    st.info(f"created app {app_id}" + (f" (deployment {created.deployment_id})" if created.deployment_id else ""))
-    app = _wait(client, app_id, timeout) if wait else client.get_app(app_id)
+    cx.info(f"created app {app_id}" + (f" (deployment {created.deployment_id})" if created.deployment_id else ""))
+    app = _wait(cx, app_id, timeout) if wait else client.get_app(app_id)
     app.pop("tasks", None)
-    st.out.show(app, _app_summary(app))
+    cx.out.show(app, _app_summary(app))
 
 
 @group.command("apply")
 def app_apply(
+    ctx: typer.Context,
     file: str = typer.Argument(..., metavar="FILE|-", help="App definition (JSON); - for stdin."),
     overrides: list[str] = SET_OPT,
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the field diff; change nothing."),
@@ -226,40 +228,40 @@ def app_apply(
     """
     from ..ops.apps import CREATE, apply_app, plan_app
 
+    cx: Context = ctx.obj
     check_wait_timeout(timeout)
-    defn = _load(file, overrides)
-    st = state()
-    client = _client()
+    defn = _load(cx, file, overrides)
+    client = cx.marathon()
     plan = plan_app(client, defn)
     app_id = plan.app_id
     result: dict[str, Any] = {"id": str(app_id), "changes": plan.changes, "action": plan.action}
     if dry_run or not plan.changes_app:
         if not plan.changes_app:
-            st.info(f"app {app_id}: no change")
+            cx.info(f"app {app_id}: no change")
         elif dry_run:
-            st.info(f"dry run: would {plan.action} app {app_id} (nothing sent)")
-        _print_apply(result)
+            cx.info(f"dry run: would {plan.action} app {app_id} (nothing sent)")
+        _print_apply(cx, result)
         return
     with force_words():
         applied = apply_app(client, plan, force=force)
     for warning in applied.warnings:
-        st.warn(warning)
+        cx.warn(warning)
     result["deploymentId"] = applied.deployment_id
     if plan.action == CREATE:
-        st.info(f"created app {app_id}")
+        cx.info(f"created app {app_id}")
     else:
-        st.info(f"updated app {app_id}: {len(plan.changes)} field(s) changed" +
+        cx.info(f"updated app {app_id}: {len(plan.changes)} field(s) changed" +
                 (f" (deployment {applied.deployment_id})" if applied.deployment_id else ""))
     if wait:
-        _wait(client, app_id, timeout)
-    _print_apply(result)
+        _wait(cx, app_id, timeout)
+    _print_apply(cx, result)
 
 
-def _print_apply(result: dict[str, Any]) -> None:
+def _print_apply(cx: Context, result: dict[str, Any]) -> None:
     import json
 
-    out = state().out
-    if out.format in ("json", "jsonl", "yaml") or out.query:
+    out = cx.out
+    if out.structured:
         out.show(result)
         return
     if result["changes"]:
@@ -274,6 +276,7 @@ def _print_apply(result: dict[str, Any]) -> None:
 
 @group.command("scale")
 def app_scale(
+    ctx: typer.Context,
     app_id: str = APP_ARG,
     instances: int = typer.Argument(..., metavar="N", help="Number of instances (0 suspends the app)."),
     force: bool = typer.Option(False, "--force", help="Override a deployment in progress."),
@@ -290,30 +293,31 @@ def app_scale(
     """
     from ..marathon.appdef import MAX_INSTANCES, AppId
 
+    cx: Context = ctx.obj
     if not 0 <= instances <= MAX_INSTANCES:
         raise errors.UsageError(f"N must be from 0 to {MAX_INSTANCES}, not {instances}")
     check_wait_timeout(timeout)
     app_id = AppId(app_id)
-    client = _client()
-    st = state()
+    client = cx.marathon()
     current = client.get_app(app_id)  # exit 3 for an unknown app: a PUT would try to create it
     if current.get("instances") == instances and not current.get("deployments"):
-        st.info(f"{app_id} already runs {instances} instance(s); no change")
-        st.out.show({"id": str(app_id), "instances": instances, "deploymentId": None},
+        cx.info(f"{app_id} already runs {instances} instance(s); no change")
+        cx.out.show({"id": str(app_id), "instances": instances, "deploymentId": None},
                     [("ID", "id"), ("INSTANCES", "instances"), ("DEPLOYMENT", "deploymentId")])
         return
     with force_words():
         reply = client.scale_app(app_id, instances, force=force, current=current)
-    st.info(f"scaling {app_id} to {instances}" + (f" (deployment {reply.get('deploymentId')})"
+    cx.info(f"scaling {app_id} to {instances}" + (f" (deployment {reply.get('deploymentId')})"
                                                    if reply.get("deploymentId") else ""))
     if wait:
-        _wait(client, app_id, timeout)
-    st.out.show({"id": str(app_id), "instances": instances, "deploymentId": reply.get("deploymentId")},
+        _wait(cx, app_id, timeout)
+    cx.out.show({"id": str(app_id), "instances": instances, "deploymentId": reply.get("deploymentId")},
                 [("ID", "id"), ("INSTANCES", "instances"), ("DEPLOYMENT", "deploymentId")])
 
 
 @group.command("restart")
 def app_restart(
+    ctx: typer.Context,
     app_id: str = APP_ARG,
     force: bool = typer.Option(False, "--force", help="Override a deployment in progress."),
     wait: bool = typer.Option(False, "--wait", help="Wait until the new tasks are up."),
@@ -329,21 +333,22 @@ def app_restart(
     """
     from ..marathon.appdef import AppId
 
+    cx: Context = ctx.obj
     check_wait_timeout(timeout)
     app_id = AppId(app_id)
-    client = _client()
+    client = cx.marathon()
     with force_words():
         reply = client.restart_app(app_id, force=force)
-    st = state()
-    st.info(f"restarting {app_id} (deployment {reply.get('deploymentId')})")
+    cx.info(f"restarting {app_id} (deployment {reply.get('deploymentId')})")
     if wait:
-        _wait(client, app_id, timeout)
-    st.out.show({"id": str(app_id), "deploymentId": reply.get("deploymentId")},
+        _wait(cx, app_id, timeout)
+    cx.out.show({"id": str(app_id), "deploymentId": reply.get("deploymentId")},
                 [("ID", "id"), ("DEPLOYMENT", "deploymentId")])
 
 
 @group.command("delete")
 def app_delete(
+    ctx: typer.Context,
     app_id: str = APP_ARG,
     yes: bool = YES,
     force: bool = typer.Option(False, "--force", help="Delete even while a deployment is in progress."),
@@ -358,20 +363,20 @@ def app_delete(
     """
     from ..marathon.appdef import AppId
 
+    cx: Context = ctx.obj
     app_id = AppId(app_id)
-    client = _client()
+    client = cx.marathon()
     current = client.get_app(app_id)  # exit 3 before asking about an app that is not there
-    st = state()
-    st.confirm(f"Delete app {app_id} and kill its tasks?", yes)
+    cx.confirm(f"Delete app {app_id} and kill its tasks?", yes)
     with force_words():
         reply = client.delete_app(app_id, force=force, current=current)
-    st.info(f"deleted app {app_id}")
-    st.out.show({"id": str(app_id), "deploymentId": reply.get("deploymentId")},
+    cx.info(f"deleted app {app_id}")
+    cx.out.show({"id": str(app_id), "deploymentId": reply.get("deploymentId")},
                 [("ID", "id"), ("DEPLOYMENT", "deploymentId")])
 
 
 @group.command("tasks")
-def app_tasks(app_id: str = APP_ARG) -> None:
+def app_tasks(ctx: typer.Context, app_id: str = APP_ARG) -> None:
     """List the tasks of an app: id, agent host, host ports, state, health.
 
     Examples:
@@ -382,6 +387,7 @@ def app_tasks(app_id: str = APP_ARG) -> None:
     """
     from ..output import Column
 
+    cx: Context = ctx.obj
     def health(t: dict[str, Any]) -> str:
         results = t.get("healthCheckResults") or []
         if not results:
@@ -390,7 +396,7 @@ def app_tasks(app_id: str = APP_ARG) -> None:
 
     from ..marathon.appdef import AppId
 
-    tasks = _client().tasks(AppId(app_id))
+    tasks = cx.marathon().tasks(AppId(app_id))
     columns = [
         Column("ID", "id"),
         Column("HOST", "host"),
@@ -402,11 +408,11 @@ def app_tasks(app_id: str = APP_ARG) -> None:
         Column("VERSION", "version", wide=True),
         Column("AGENT", "slaveId", wide=True),
     ]
-    state().out.list(tasks, columns, name="id")
+    cx.out.list(tasks, columns, name="id")
 
 
 @group.command("ports")
-def app_ports(app_id: str = APP_ARG) -> None:
+def app_ports(ctx: typer.Context, app_id: str = APP_ARG) -> None:
     """Show container port → service port → host ports per task (and the Avi VS port if configured).
 
     Examples:
@@ -419,21 +425,21 @@ def app_ports(app_id: str = APP_ARG) -> None:
     from ..ops.ports import app_ports as join_ports
     from ..output import Column
 
-    st = state()
+    cx: Context = ctx.obj
     app_id = AppId(app_id)
-    joined = join_ports(st.marathon(), app_id, avi=st.avi() if st.has_controller else None)
+    joined = join_ports(cx.marathon(), app_id, avi=cx.avi() if cx.has_controller else None)
     for warning in joined.warnings:
-        st.warn(warning)
+        cx.warn(warning)
     columns = [Column("INDEX", "index", wide=True), Column("NAME", "name", wide=True),
                Column("CONTAINER PORT", "containerPort"), Column("PROTOCOL", "protocol"),
                Column("SERVICE PORT", "servicePort"), Column("HOST PORTS", "hostPorts")]
     if joined.with_avi:
         columns.append(Column("AVI VS PORT", "aviVsPort"))
-    st.out.list(joined.rows, columns, name=lambda r: r["servicePort"])
+    cx.out.list(joined.rows, columns, name=lambda r: r["servicePort"])
 
 
 @group.command("wait")
-def app_wait(app_id: str = APP_ARG, timeout: float = WAIT_TIMEOUT) -> None:
+def app_wait(ctx: typer.Context, app_id: str = APP_ARG, timeout: float = WAIT_TIMEOUT) -> None:
     """Wait until the app has no deployment and runs (and passes health checks on) all instances.
 
     Follows Marathon's event stream and polls as well. Exit 7 at --timeout, with the last
@@ -448,12 +454,13 @@ def app_wait(app_id: str = APP_ARG, timeout: float = WAIT_TIMEOUT) -> None:
     from ..marathon.appdef import AppId
     from ..ops.wait import app_progress
 
+    cx: Context = ctx.obj
     check_wait_timeout(timeout)
     app_id = AppId(app_id)
-    app = _wait(_client(), app_id, timeout)
+    app = _wait(cx, app_id, timeout)
     app.pop("tasks", None)
     p = app_progress(app)
-    state().out.show({"id": str(app_id), "instances": p.instances, "running": p.running, "healthy": p.healthy,
+    cx.out.show({"id": str(app_id), "instances": p.instances, "running": p.running, "healthy": p.healthy,
                       "status": "deployed"},
                      [("ID", "id"), ("INSTANCES", "instances"), ("RUNNING", "running"), ("HEALTHY", "healthy"),
                       ("STATUS", "status")])

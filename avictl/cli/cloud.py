@@ -6,10 +6,11 @@ from typing import Any
 
 import typer
 
-from ._common import state
+from ._common import new_group
+from .context import Context
 
-group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                    help="Avi clouds (a Mesos cloud shows its Marathon URL and port ranges) and their status.\n\nExamples:\n\n\b\n  avictl cloud list\n  avictl cloud show Default-Cloud\n  avictl cloud status")
+group = new_group("Avi clouds (a Mesos cloud shows its Marathon URL and port ranges) and their status.\n\n"
+                  "Examples:\n\n\b\n  avictl cloud list\n  avictl cloud show Default-Cloud\n  avictl cloud status")
 
 
 def register(root: typer.Typer) -> None:
@@ -31,7 +32,7 @@ def _port_ranges(item: dict[str, Any]) -> list[str]:
 
 
 @group.command("list")
-def cloud_list() -> None:
+def cloud_list(ctx: typer.Context) -> None:
     """List clouds: NAME, TYPE, MARATHON (for Mesos clouds), PORT RANGES.
 
     Examples:
@@ -42,8 +43,8 @@ def cloud_list() -> None:
     """
     from ..output import Column
 
-    st = state()
-    st.out.list(st.avi().list_clouds(), [
+    cx: Context = ctx.obj
+    cx.out.list(cx.avi().list_clouds(), [
         Column("NAME", "name"),
         Column("TYPE", "type"),
         Column("MARATHON", _marathon_urls),
@@ -53,7 +54,7 @@ def cloud_list() -> None:
 
 
 @group.command("show")
-def cloud_show(name: str = typer.Argument(..., metavar="NAME|UUID")) -> None:
+def cloud_show(ctx: typer.Context, name: str = typer.Argument(..., metavar="NAME|UUID")) -> None:
     """Show a cloud; for a Mesos cloud its Marathon URL(s) and service port ranges.
 
     Examples:
@@ -61,9 +62,9 @@ def cloud_show(name: str = typer.Argument(..., metavar="NAME|UUID")) -> None:
     \b
       avictl cloud show Default-Cloud
     """
-    st = state()
-    item = st.avi().get_cloud(name)
-    st.out.show(item, [
+    cx: Context = ctx.obj
+    item = cx.avi().get_cloud(name)
+    cx.out.show(item, [
         ("Name", "name"),
         ("UUID", "uuid"),
         ("Type", "type"),
@@ -74,7 +75,8 @@ def cloud_show(name: str = typer.Argument(..., metavar="NAME|UUID")) -> None:
 
 
 @group.command("status")
-def cloud_status(name: str = typer.Argument(None, metavar="[NAME|UUID]", help="One cloud (default: every cloud).")
+def cloud_status(ctx: typer.Context,
+                 name: str = typer.Argument(None, metavar="[NAME|UUID]", help="One cloud (default: every cloud).")
                  ) -> None:
     """The controller's own view of its clouds: STATE (CLOUD_STATE_PLACEMENT_READY when ready) and REASON.
 
@@ -91,9 +93,9 @@ def cloud_status(name: str = typer.Argument(None, metavar="[NAME|UUID]", help="O
     from ..avi.se import cloud_statuses
     from ..output import Column
 
-    st = state()
-    rows = cloud_statuses(st.avi(), name)
-    st.out.list(rows, [
+    cx: Context = ctx.obj
+    rows = cloud_statuses(cx.avi(), name)
+    cx.out.list(rows, [
         Column("NAME", "name"),
         Column("TYPE", "type"),
         Column("STATE", "state", color=lambda v: "green" if v == "CLOUD_STATE_PLACEMENT_READY" else "red"),

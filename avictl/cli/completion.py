@@ -5,16 +5,13 @@ from __future__ import annotations
 import typer
 
 from .. import errors
-from ._common import state
-
-SHELLS = ("bash", "zsh", "fish")
-
+from .context import Context
 
 def register(root: typer.Typer) -> None:
     root.command("completion")(completion)
 
 
-def completion(shell: str = typer.Argument(..., metavar="SHELL", help="bash, zsh or fish.")) -> None:
+def completion(ctx: typer.Context, shell: str = typer.Argument(..., metavar="SHELL", help="bash, zsh or fish.")) -> None:
     """Print the completion script for bash, zsh or fish.
 
     Commands, options and fixed values complete from data inside the script; profile names
@@ -38,10 +35,11 @@ def completion(shell: str = typer.Argument(..., metavar="SHELL", help="bash, zsh
       source <(avictl completion zsh)
       avictl completion fish | source
     """
+    cx: Context = ctx.obj
+    from ..shell.model import SHELLS, build
+
     if shell not in SHELLS:
         raise errors.UsageError(f"unknown shell {shell!r}", f"choose one of: {', '.join(SHELLS)}")
-    from ..shell.model import build
     from ..shell.scripts import generate
 
-    st = state()
-    st.stdout.write(generate(shell, build()))
+    cx.io.stdout.write(generate(shell, build()))

@@ -7,10 +7,11 @@ from typing import Any
 import typer
 
 from .. import errors
-from ._common import state
+from ._common import new_group
+from .context import Context
 
-group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                    help="Manage profiles in the config file (TOML, mode 0600).\n\nExamples:\n\n\b\n  avictl config init\n  avictl config list\n  avictl --profile prod config show --sources")
+group = new_group("Manage profiles in the config file (TOML, mode 0600).\n\n"
+                  "Examples:\n\n\b\n  avictl config init\n  avictl config list\n  avictl --profile prod config show --sources")
 
 # Keys asked for by the interactive `config init`, in order.
 PROMPTED = ("controller", "username", "marathon", "aws_region", "elb")
@@ -20,7 +21,7 @@ def register(root: typer.Typer) -> None:
     root.add_typer(group, name="config")
 
 
-def _target_profile(*, init: bool = False) -> tuple[Any, str]:
+def _target_profile(cx: Context, *, init: bool = False) -> tuple[Any, str]:
     """The config file and the profile a `config` command acts on.
 
     `config init` writes the profile named by --profile (or AVICTL_PROFILE), else "default",
@@ -33,9 +34,9 @@ def _target_profile(*, init: bool = False) -> tuple[Any, str]:
 
     cfg = load_file()
     if init:
-        name = state().opts.profile or os.environ.get("AVICTL_PROFILE") or DEFAULT_PROFILE
+        name = cx.opts.profile or os.environ.get("AVICTL_PROFILE") or DEFAULT_PROFILE
         return cfg, validate_profile_name(name)
-    name, origin = selected_profile(state().opts.profile, cfg)
+    name, origin = selected_profile(cx.opts.profile, cfg)
     validate_profile_name(name)
     if name not in cfg.profiles and origin in ("flag", "env:AVICTL_PROFILE"):
         raise errors.NotFound(f"profile {name!r} not found in {cfg.path}",
@@ -45,6 +46,7 @@ def _target_profile(*, init: bool = False) -> tuple[Any, str]:
 
 @group.command("init")
 def init(
+    ctx: typer.Context,
     controller: str = typer.Option(None, "--controller", help="Avi Controller URL."),
     username: str = typer.Option(None, "--username", help="Avi Controller user name."),
     tenant: str = typer.Option(None, "--tenant", help="Avi tenant (default admin)."),
@@ -84,8 +86,8 @@ def init(
     """
     from ..config import KEYS, parse_value, save_file
 
-    st = state()
-    cfg, name = _target_profile(init=True)
+    cx: Context = ctx.obj
+    cfg, name = _target_profile(cx, init=True)
     given = {"controller": controller, "username": username, "tenant": tenant, "api_version": api_version,
              "ca_bundle": ca_bundle, "insecure": insecure, "password_command": password_command,
              "marathon": marathon, "marathon_username": marathon_username,
@@ -100,14 +102,14 @@ def init(
     profile = dict(cfg.profiles.get(name, {}))
     if from_stack:
         # Read the stack with the settings of the profile being written (it may not exist yet).
-        from ..config import ConfigFile, resolve
+        from ..config import ConfigFile
 
         draft = ConfigFile(cfg.path, cfg.default_profile, {**cfg.profiles, name: {**profile, **values}}, True)
-        st._settings = resolve(name, {"request_timeout": st.opts.request_timeout}, draft)
-        for key, value in stack_profile(from_stack).items():
+        cx.reload_settings(name, draft)
+        for key, value in stack_profile(cx, from_stack).items():
             values.setdefault(key, value)
-    if not values and not no_input and st.stdin_tty and st.stderr_tty:
-        values = _ask(profile)
+    if not values and not no_input and cx.io.can_prompt:
+        values = _ask(cx, profile)
     elif not values and not from_stack:
         raise errors.UsageError("nothing to write: give settings as flags (or run on a terminal to be asked)",
                                 "e.g. avictl config init --controller https://avi.example.com --username admin")
@@ -117,23 +119,20 @@ def init(
     if make_default:  # only when asked: a profile never becomes the default by itself
         cfg.default_profile = name
     save_file(cfg)
-    st.info(f"wrote profile {name!r} to {cfg.path}" + (" (default)" if cfg.default_profile == name else ""))
+    cx.info(f"wrote profile {name!r} to {cfg.path}" + (" (default)" if cfg.default_profile == name else ""))
 
 
-def _ask(current: dict[str, Any]) -> dict[str, Any]:
+def _ask(cx: Context, current: dict[str, Any]) -> dict[str, Any]:
     """Interactive `config init`: one question per main key, current value as the default."""
     from ..config import KEY_BY_NAME, parse_value
 
-    st = state()
     values: dict[str, Any] = {}
     for key in PROMPTED:
         spec = KEY_BY_NAME[key]
         default = current.get(key, "")
         while True:
-            st.stderr.write(f"{spec.help} [{default}]: " if default else f"{spec.help}: ")
-            st.stderr.flush()
-            line = st.stdin.readline()
-            if not line:
+            line = cx.io.ask(f"{spec.help} [{default}]: " if default else f"{spec.help}: ")
+            if line is None:
                 raise errors.Interrupted("interrupted; nothing was written")
             answer = line.strip()
             if not answer:
@@ -142,15 +141,15 @@ def _ask(current: dict[str, Any]) -> dict[str, Any]:
                 values[key] = parse_value(key, answer)
                 break
             except errors.UsageError as exc:
-                st.info(f"  {exc.message}")
+                cx.info(f"  {exc.message}")
     return values
 
 
-def stack_profile(stack_name: str) -> dict[str, Any]:
+def stack_profile(cx: Context, stack_name: str) -> dict[str, Any]:
     """Profile keys read from a CloudFormation stack's outputs (see avictl.aws.client)."""
     from ..config import parse_value
 
-    stack = state().aws().stack(stack_name)
+    stack = cx.aws().stack(stack_name)
     outputs = {o.get("OutputKey", "").lower(): o.get("OutputValue", "") for o in stack.get("Outputs") or []}
     wanted = {
         "marathon": ("marathonurl", "marathon", "masterurl"),
@@ -171,6 +170,7 @@ def stack_profile(stack_name: str) -> dict[str, Any]:
 
 @group.command("show")
 def show(
+    ctx: typer.Context,
     sources: bool = typer.Option(False, "--sources", help="Show where each value comes from."),
 ) -> None:
     """Show the settings in effect for the selected profile (flags, environment, file, defaults).
@@ -184,21 +184,21 @@ def show(
     """
     from ..output import Column
 
-    st = state()
-    s = st.settings
+    cx: Context = ctx.obj
+    s = cx.settings
     data = {"profile": s.profile, "config_file": str(s.config_path), **s.public()}
-    if st.out.format in ("json", "jsonl", "yaml") or st.opts.query:
-        st.out.show(data)
+    if cx.out.structured:
+        cx.out.show(data)
         return
     rows = [{"key": k, "value": v, "source": s.sources.get(k, "")} for k, v in data.items()]
     cols = [Column("KEY", "key"), Column("VALUE", "value")]
     if sources:
         cols.append(Column("SOURCE", "source"))
-    st.out.list(rows, cols, name="key")
+    cx.out.list(rows, cols, name="key")
 
 
 @group.command("list")
-def list_profiles() -> None:
+def list_profiles(ctx: typer.Context) -> None:
     """List the profiles in the config file, the default one marked.
 
     Examples:
@@ -210,10 +210,10 @@ def list_profiles() -> None:
     from ..config import load_file
     from ..output import Column
 
-    st = state()
+    cx: Context = ctx.obj
     cfg = load_file()
     rows = [{"name": n, "default": n == cfg.default_profile, **p} for n, p in sorted(cfg.profiles.items())]
-    st.out.list(rows, [
+    cx.out.list(rows, [
         Column("NAME", "name"),
         Column("DEFAULT", lambda r: "*" if r["default"] else ""),
         Column("CONTROLLER", "controller"),
@@ -226,6 +226,7 @@ def list_profiles() -> None:
 
 @group.command("set")
 def set_key(
+    ctx: typer.Context,
     key: str = typer.Argument(..., help="Profile key, e.g. controller, marathon, elb."),
     value: str = typer.Argument(..., help="New value."),
 ) -> None:
@@ -241,19 +242,20 @@ def set_key(
 
     from ..config import DEPRECATED_KEYS, canonical_key, deprecation
 
+    cx: Context = ctx.obj
     key = key.replace("-", "_")
     parsed = parse_value(key, value)
     if key in DEPRECATED_KEYS:
-        state().warn(deprecation(f"key {key!r}", repr(canonical_key(key))))
+        cx.warn(deprecation(f"key {key!r}", repr(canonical_key(key))))
         key = canonical_key(key)
-    cfg, name = _target_profile()
+    cfg, name = _target_profile(cx)
     cfg.profiles.setdefault(name, {})[key] = parsed
     save_file(cfg)
-    state().info(f"{name}: {key} = {parsed}")
+    cx.info(f"{name}: {key} = {parsed}")
 
 
 @group.command("unset")
-def unset_key(key: str = typer.Argument(..., help="Profile key to remove.")) -> None:
+def unset_key(ctx: typer.Context, key: str = typer.Argument(..., help="Profile key to remove.")) -> None:
     """Remove one key from the selected profile (its built-in default applies again).
 
     Examples:
@@ -263,21 +265,22 @@ def unset_key(key: str = typer.Argument(..., help="Profile key to remove.")) -> 
     """
     from ..config import KEY_BY_NAME, canonical_key, save_file
 
+    cx: Context = ctx.obj
     key = canonical_key(key.replace("-", "_"))
     if key not in KEY_BY_NAME:
         raise errors.UsageError(f"unknown key {key!r}", f"known keys: {', '.join(KEY_BY_NAME)}")
-    cfg, name = _target_profile()
+    cfg, name = _target_profile(cx)
     if name not in cfg.profiles:
         raise errors.NotFound(f"profile {name!r} not found in {cfg.path}")
     if cfg.profiles[name].pop(key, None) is None:
-        state().info(f"{name}: {key} was not set; no change")
+        cx.info(f"{name}: {key} was not set; no change")
         return
     save_file(cfg)
-    state().info(f"{name}: {key} removed")
+    cx.info(f"{name}: {key} removed")
 
 
 @group.command("use")
-def use(name: str = typer.Argument(..., help="Profile to make the default.")) -> None:
+def use(ctx: typer.Context, name: str = typer.Argument(..., help="Profile to make the default.")) -> None:
     """Make a profile the default (default_profile in the file).
 
     Examples:
@@ -287,20 +290,21 @@ def use(name: str = typer.Argument(..., help="Profile to make the default.")) ->
     """
     from ..config import load_file, save_file
 
+    cx: Context = ctx.obj
     cfg = load_file()
     if name not in cfg.profiles:
         raise errors.NotFound(f"profile {name!r} not found in {cfg.path}",
                               f"known profiles: {', '.join(sorted(cfg.profiles)) or 'none'}")
     if cfg.default_profile == name:
-        state().info(f"{name!r} is already the default profile; no change")
+        cx.info(f"{name!r} is already the default profile; no change")
         return
     cfg.default_profile = name
     save_file(cfg)
-    state().info(f"default profile is now {name!r}")
+    cx.info(f"default profile is now {name!r}")
 
 
 @group.command("path")
-def path() -> None:
+def path(ctx: typer.Context) -> None:
     """Print the config file's path ($AVICTL_CONFIG, else $XDG_CONFIG_HOME/avictl/config.toml).
 
     Examples:
@@ -311,4 +315,5 @@ def path() -> None:
     """
     from ..config import config_path
 
-    state().out.value(str(config_path()))
+    cx: Context = ctx.obj
+    cx.out.value(str(config_path()))

@@ -7,7 +7,8 @@ from typing import Any
 import typer
 
 from .. import errors
-from ._common import parse_port, read_input, state
+from ._common import parse_port
+from .context import Context
 
 
 DEPLOY_FLAGS = {"listener_port": "--listener-port", "health_path": "--health-path",
@@ -19,6 +20,7 @@ def register(root: typer.Typer) -> None:
 
 
 def deploy(
+    ctx: typer.Context,
     file: str = typer.Argument(..., metavar="FILE", help="Marathon app definition (Docker.json), or - for stdin."),
     elb: str = typer.Option(None, "--elb", metavar="NAME", help="Load balancer to point at the app (default: profile elb)."),
     overrides: list[str] = typer.Option(None, "--set", metavar="KEY=VALUE", help="Override a field (repeatable)."),
@@ -60,22 +62,22 @@ def deploy(
     from .render import elb as render
     from .render.marathon import set_words, wait_words
 
-    st = state()
+    cx: Context = ctx.obj
     lport = parse_port(listener_port, "--listener-port")
     with render.flag_words(DEPLOY_FLAGS):
         protocol = retarget.validate_health_protocol(health_protocol)
-    data, source = read_input(file)
+    data, source = cx.io.read_input(file)
     definition = appdef.load_app_definition(data, source)
     if overrides:
         with set_words():
             definition = appdef.apply_overrides(definition, overrides, source_name="--set")
-    s = st.settings
+    s = cx.settings
     elb = elb or s.elb
     if not elb:
         raise errors.UsageError("no load balancer given", "pass --elb NAME or set the profile's elb")
     if not s.marathon:
         raise errors.UsageError("no Marathon URL configured", "avictl config set marathon URL (or MARATHON_URL)")
-    if not dry_run and not yes and not (st.stdin_tty and st.stderr_tty):
+    if not dry_run and not yes and not cx.io.can_prompt:
         raise errors.UsageError("deploy changes Marathon and the load balancer: refusing to go ahead without --yes "
                                 "(stdin is not a terminal)", "pass --yes, or --dry-run to see the plan")
 
@@ -83,28 +85,30 @@ def deploy(
         if yes:
             return True
         progress.close()
-        return st.confirm(question, yes)
+        return cx.confirm(question, yes)
 
     def confirm(plan: object) -> bool:
         if yes:
             return True
         rows = "\n".join(f"  {w}\n    before: {b}\n    after:  {a}" for w, b, a in render.plan_rows(plan))
         progress.close()
-        st.info(f"planned change to {elb}:\n{rows}")
-        return st.confirm(f"Change {elb}?", yes)
+        cx.info(f"planned change to {elb}:\n{rows}")
+        return cx.confirm(f"Change {elb}?", yes)
 
-    progress = _Reporter(StepProgress(st.stderr, len(STEPS), live=st.progress_enabled, color=not st.opts.no_color))
+    avi = cx.avi() if cx.has_controller else None
+    if avi is not None and cx.io.can_prompt:
+        avi.connect()  # a password prompt, if one is needed, comes before the live progress display
+    progress = _Reporter(StepProgress(cx.io, len(STEPS)))
     opts = DeployOptions(definition=definition, source=source, elb=elb, listener_port=lport,
                          health_path=health_path, health_protocol=protocol,
                          fix_security_group=fix_security_group, check_url=check_url,
                          elb_url=s.elb_url_for(elb), timeout=timeout,
                          vs_timeout=min(timeout, 300), health_timeout=min(timeout, 300), dry_run=dry_run,
-                         confirm_app=confirm_app, confirm=confirm, http=st.http_options("probe"),
+                         confirm_app=confirm_app, confirm=confirm, http=cx.http_options("probe"),
                          force_unreachable=force)
     try:
-        avi = st.avi() if st.has_controller else None
         with render.flag_words(DEPLOY_FLAGS), wait_words():
-            result = run_deploy(st.marathon(), avi, st.aws(), opts, progress)
+            result = run_deploy(cx.marathon(), avi, cx.aws(), opts, progress)
     except ElbCannotReach as exc:
         exc.hint = ("make the cloud's service ports accessible on all host interfaces, point the load balancer at "
                     "the VIP instead, or pass --force to retarget anyway (the app is deployed; the ELB is unchanged)")
@@ -112,14 +116,14 @@ def deploy(
     finally:
         progress.close()
     for warning in result.warnings:
-        st.warn(warning)
+        cx.warn(warning)
     summary = result.to_dict()
     summary["plan"] = render.plan_data(result.plan) if result.plan is not None else None
     summary["listener"] = render.listener_text(result.listener) if result.listener else ""
-    if st.out.format in ("json", "jsonl", "yaml") or st.opts.query:
-        st.out.show(summary)
+    if cx.out.structured:
+        cx.out.show(summary)
         return
-    st.out.show(summary, [
+    cx.out.show(summary, [
         ("app", lambda r: f"{r['app_id']} ({r['app_action'] or '-'})"),
         ("tasks", "tasks"),
         ("virtual service", lambda r: f"{r['vs']} {r['vs_state'] or ''}".strip() if r["vs"] else None),
@@ -131,7 +135,7 @@ def deploy(
         ("probe", _probe_text),
     ])
     if not dry_run and not result.changed:
-        st.info("no change: everything was already as defined")
+        cx.info("no change: everything was already as defined")
 
 
 class _Reporter:

@@ -7,23 +7,20 @@ from typing import Any
 import typer
 
 from .. import errors
-from ._common import check_wait_timeout, state
+from ._common import check_wait_timeout, new_group
 from ._options import WAIT_TIMEOUT, YES
+from .context import Context
 
-group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                    help="Marathon deployments: list, watch, cancel.\n\nExamples:\n\n\b\n  avictl deployment list\n  avictl deployment watch\n  avictl deployment cancel ID --yes")
+group = new_group("Marathon deployments: list, watch, cancel.\n\n"
+                  "Examples:\n\n\b\n  avictl deployment list\n  avictl deployment watch\n  avictl deployment cancel ID --yes")
 
 
 def register(root: typer.Typer) -> None:
     root.add_typer(group, name="deployment")
 
 
-def _client() -> Any:
-    return state().marathon()
-
-
 @group.command("list")
-def deployment_list() -> None:
+def deployment_list(ctx: typer.Context) -> None:
     """List deployments in progress: id, apps, step, current actions.
 
     Examples:
@@ -35,15 +32,17 @@ def deployment_list() -> None:
     from ..output import Column
     from .render.marathon import current_actions
 
-    deps = _client().deployments()
+    cx: Context = ctx.obj
+    deps = cx.marathon().deployments()
     columns = [Column("ID", "id"), Column("APPS", "affectedApps"),
                Column("STEP", lambda d: f"{d.get('currentStep', '?')}/{d.get('totalSteps', '?')}"),
                Column("ACTIONS", current_actions), Column("VERSION", "version", wide=True)]
-    state().out.list(deps, columns, name="id")
+    cx.out.list(deps, columns, name="id")
 
 
 @group.command("watch")
 def deployment_watch(
+    ctx: typer.Context,
     deployment_id: str = typer.Argument(None, metavar="[ID]", help="Deployment id (default: all in progress)."),
     timeout: float = WAIT_TIMEOUT,
 ) -> None:
@@ -62,9 +61,9 @@ def deployment_watch(
     from ..ops.wait import wait_for_deployment
     from .render.marathon import current_actions, step_text, wait_words
 
+    cx: Context = ctx.obj
     check_wait_timeout(timeout)
-    st = state()
-    client = _client()
+    client = cx.marathon()
     ids = [deployment_id] if deployment_id else [d["id"] for d in client.deployments()]
     if deployment_id and not any(d.get("id") == deployment_id for d in client.deployments()):
         # Marathon keeps no history: a finished deployment and an unknown id look the same. Both
@@ -79,16 +78,16 @@ def deployment_watch(
 
         def report(dep: dict[str, Any] | None, dep_id: str = dep_id) -> None:
             if dep is None:
-                st.info(f"deployment {dep_id}: finished")
+                cx.info(f"deployment {dep_id}: finished")
             else:
-                st.info(f"deployment {dep_id}: {step_text(dep)} {current_actions(dep)}")
+                cx.info(f"deployment {dep_id}: {step_text(dep)} {current_actions(dep)}")
 
         with wait_words():
             wait_for_deployment(client, dep_id, left, on_progress=report)
         done.append({"id": dep_id, "status": "finished"})
     if not ids:
-        st.info("no deployment in progress")
-    st.out.list(done, _dep_done_columns(), name="id")
+        cx.info("no deployment in progress")
+    cx.out.list(done, _dep_done_columns(), name="id")
 
 
 def _dep_done_columns() -> list[Any]:
@@ -99,6 +98,7 @@ def _dep_done_columns() -> list[Any]:
 
 @group.command("cancel")
 def deployment_cancel(
+    ctx: typer.Context,
     deployment_id: str = typer.Argument(..., metavar="ID", help="Deployment id (see `avictl deployment list`)."),
     force: bool = typer.Option(False, "--force", help="Just stop it, without a rollback deployment."),
     yes: bool = YES,
@@ -111,17 +111,17 @@ def deployment_cancel(
       avictl deployment cancel 97c136bf-5a28-4821-9d94-480d9fbb01c8
       avictl deployment cancel 97c136bf-5a28-4821-9d94-480d9fbb01c8 --force --yes
     """
-    st = state()
-    client = _client()
+    cx: Context = ctx.obj
+    client = cx.marathon()
     dep = next((d for d in client.deployments() if d.get("id") == deployment_id), None)
     if dep is None:
         raise errors.NotFound(f"deployment {deployment_id} not found (finished, or never existed)",
                               "list the running ones with `avictl deployment list`")
     apps = ", ".join(dep.get("affectedApps") or []) or "?"
-    st.confirm(f"{'Stop' if force else 'Roll back'} deployment {deployment_id} of {apps}?", yes)
+    cx.confirm(f"{'Stop' if force else 'Roll back'} deployment {deployment_id} of {apps}?", yes)
     reply = client.cancel_deployment(deployment_id, force=force)
     result = {"id": deployment_id, "action": "stopped" if force else "rolled back",
               "rollbackDeploymentId": reply.get("deploymentId")}
-    st.info(f"deployment {deployment_id} {result['action']}" +
+    cx.info(f"deployment {deployment_id} {result['action']}" +
             (f"; rollback deployment {reply['deploymentId']}" if reply.get("deploymentId") else ""))
-    st.out.show(result, [("ID", "id"), ("ACTION", "action"), ("ROLLBACK DEPLOYMENT", "rollbackDeploymentId")])
+    cx.out.show(result, [("ID", "id"), ("ACTION", "action"), ("ROLLBACK DEPLOYMENT", "rollbackDeploymentId")])

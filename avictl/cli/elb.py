@@ -7,19 +7,20 @@ from typing import Any
 import typer
 
 from .. import errors
-from ._common import parse_port, state
+from ._common import new_group, parse_port
 from ._options import YES
+from .context import Context
 
-group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                    help="Classic ELBs and ALB/NLBs: list, show, health, retarget to a port.\n\nExamples:\n\n\b\n  avictl elb list\n  avictl elb health avi-mesos-PublicSlaveL\n  avictl elb retarget avi-mesos-PublicSlaveL --app /webapp1 --dry-run")
+group = new_group("Classic ELBs and ALB/NLBs: list, show, health, retarget to a port.\n\n"
+                  "Examples:\n\n\b\n  avictl elb list\n  avictl elb health avi-mesos-PublicSlaveL\n  avictl elb retarget avi-mesos-PublicSlaveL --app /webapp1 --dry-run")
 
 
 def register(root: typer.Typer) -> None:
     root.add_typer(group, name="elb")
 
 
-def _elb_name(name: str | None) -> str:
-    name = name or state().settings.elb
+def _elb_name(cx: Context, name: str | None) -> str:
+    name = name or cx.settings.elb
     if not name:
         raise errors.UsageError("no load balancer named", "pass NAME, or set AVICTL_ELB / the profile's elb")
     return name
@@ -57,7 +58,7 @@ def _columns() -> list[Any]:
 
 
 @group.command("list")
-def elb_list() -> None:
+def elb_list(ctx: typer.Context) -> None:
     """List the classic and v2 load balancers of the region with listeners, health check and instances.
 
     INSTANCES is in service / registered (healthy / registered targets for ALB/NLB).
@@ -69,14 +70,14 @@ def elb_list() -> None:
       avictl elb list -o wide
       avictl elb list -o json --query "[?type=='classic'].name"
     """
-    st = state()
+    cx: Context = ctx.obj
     from ..names_cache import tee
 
-    st.out.list(tee(st.settings.profile, "elb", st.aws().list_load_balancers()), _columns(), name="name")
+    cx.out.list(tee(cx.settings.profile, "elb", cx.aws().list_load_balancers()), _columns(), name="name")
 
 
 @group.command("show")
-def elb_show(name: str = typer.Argument(None, metavar="NAME", help="Load balancer name (default: profile elb).")) -> None:
+def elb_show(ctx: typer.Context, name: str = typer.Argument(None, metavar="NAME", help="Load balancer name (default: profile elb).")) -> None:
     """Show one load balancer: DNS name, listeners, health check, security groups, instances.
 
     Examples:
@@ -87,9 +88,9 @@ def elb_show(name: str = typer.Argument(None, metavar="NAME", help="Load balance
     """
     from .render.elb import health_text, listener_text
 
-    st = state()
-    lb = st.aws().load_balancer(_elb_name(name))
-    st.out.show(lb, [
+    cx: Context = ctx.obj
+    lb = cx.aws().load_balancer(_elb_name(cx, name))
+    cx.out.show(lb, [
         ("Name", "name"), ("Type", "type"), ("DNS name", "dns_name"), ("Scheme", "scheme"), ("VPC", "vpc_id"),
         ("Security groups", "security_groups"),
         ("Listeners", lambda lb: "; ".join(listener_text(ls) for ls in lb["listeners"])),
@@ -102,7 +103,7 @@ def elb_show(name: str = typer.Argument(None, metavar="NAME", help="Load balance
 
 
 @group.command("health")
-def elb_health(name: str = typer.Argument(None, metavar="NAME", help="Load balancer name (default: profile elb).")) -> None:
+def elb_health(ctx: typer.Context, name: str = typer.Argument(None, metavar="NAME", help="Load balancer name (default: profile elb).")) -> None:
     """Show the health of every instance (classic) or target (ALB/NLB) behind a load balancer.
 
     Examples:
@@ -113,10 +114,10 @@ def elb_health(name: str = typer.Argument(None, metavar="NAME", help="Load balan
     """
     from ..output import Column
 
-    st = state()
-    lb = st.aws().load_balancer(_elb_name(name))
+    cx: Context = ctx.obj
+    lb = cx.aws().load_balancer(_elb_name(cx, name))
     good = ("InService", "healthy")
-    st.out.list(lb["instances"], [
+    cx.out.list(lb["instances"], [
         Column("INSTANCE", "id"),
         Column("PORT", "port"),
         Column("STATE", "state", color=lambda v: "green" if v in good else ("yellow" if v in ("initial", "Unknown",
@@ -127,7 +128,8 @@ def elb_health(name: str = typer.Argument(None, metavar="NAME", help="Load balan
 
 
 @group.command("url")
-def elb_url(name: str = typer.Argument(None, metavar="NAME", help="Load balancer name (default: profile elb).")) -> None:
+def elb_url(ctx: typer.Context,
+            name: str = typer.Argument(None, metavar="NAME", help="Load balancer name (default: profile elb).")) -> None:
     """Print the URL that reaches a load balancer from here: http://<DNS name>/.
 
     When the profile's `elb_url` (or AVICTL_ELB_URL) is set, that URL is printed for the
@@ -140,20 +142,21 @@ def elb_url(name: str = typer.Argument(None, metavar="NAME", help="Load balancer
       avictl elb url avi-mesos-PublicSlaveL
       curl "$(avictl elb url)"
     """
-    st = state()
-    lb_name = _elb_name(name)
-    url = st.settings.elb_url_for(lb_name)
+    cx: Context = ctx.obj
+    lb_name = _elb_name(cx, name)
+    url = cx.settings.elb_url_for(lb_name)
     if url is None:
-        dns = st.aws().load_balancer(lb_name, health=False).get("dns_name")
+        dns = cx.aws().load_balancer(lb_name, health=False).get("dns_name")
         if not dns:
             raise errors.NotFound(f"load balancer {lb_name} has no DNS name",
                                   "set the URL that reaches it with `avictl config set elb_url URL`")
         url = f"http://{dns}/"
-    st.out.value(url)
+    cx.out.value(url)
 
 
 @group.command("retarget")
 def elb_retarget(
+    ctx: typer.Context,
     name: str = typer.Argument(None, metavar="NAME", help="Load balancer name (default: profile elb)."),
     app: str = typer.Option(None, "--app", metavar="APP", help="Marathon app whose Avi virtual service port to use."),
     port: str = typer.Option(None, "--port", metavar="PORT", help="Instance port to forward to."),
@@ -199,8 +202,8 @@ def elb_retarget(
     from ..ops import retarget as ops
     from .render import elb as render
 
-    st = state()
-    lb_name = _elb_name(name)
+    cx: Context = ctx.obj
+    lb_name = _elb_name(cx, name)
     if (app is None) == (port is None):
         raise errors.UsageError("give exactly one of --app APP and --port PORT")
     lport = parse_port(listener_port, "--listener-port")
@@ -209,9 +212,9 @@ def elb_retarget(
                                     "healthy_threshold": healthy_threshold,
                                     "unhealthy_threshold": unhealthy_threshold})
         ops.validate_health_protocol(health_protocol)
-    new_port = parse_port(port, "--port") if port is not None else _port_for_app(app, force)
+    new_port = parse_port(port, "--port") if port is not None else _port_for_app(cx, app, force)
 
-    aws = st.aws()
+    aws = cx.aws()
     with render.flag_words():
         plan = ops.plan_retarget(aws, lb_name, new_port, listener_port=lport, health_path=health_path,
                                  health_protocol=health_protocol, interval=interval, timeout=health_timeout,
@@ -220,63 +223,62 @@ def elb_retarget(
     for notice in plan.notices:
         level, text = render.notice_text(notice)
         if level == "warning":
-            st.warn(text)
+            cx.warn(text)
         else:
-            st.info(f"note: {text}")
-    structured = st.out.format in ("json", "jsonl", "yaml") or bool(st.opts.query)
+            cx.info(f"note: {text}")
+    structured = cx.out.structured
     if not structured:
-        _print_plan(plan)
+        _print_plan(cx, plan)
 
     def progress(event: Any) -> None:
         text = render.event_text(event)
         if text:
-            st.info(f"  {text}")
+            cx.info(f"  {text}")
 
     result = render.plan_data(plan)
     if plan.no_change:
-        st.info(f"no change: {lb_name} already forwards {render.listener_text(plan.listener_after)} "
+        cx.info(f"no change: {lb_name} already forwards {render.listener_text(plan.listener_after)} "
                 f"with health check {plan.health_after['target']}")
         result["result"] = "no change"
     elif dry_run:
-        st.info("dry run: nothing was changed")
+        cx.info("dry run: nothing was changed")
         result["result"] = "dry run"
     else:
-        st.confirm(f"Retarget {lb_name} listener {lport} to port {new_port}?", yes)
+        cx.confirm(f"Retarget {lb_name} listener {lport} to port {new_port}?", yes)
         ops.apply_plan(aws, plan, on_event=progress, wait_timeout=timeout)
-        st.info(f"changed: {lb_name} now forwards {render.listener_text(plan.listener_after)}, "
+        cx.info(f"changed: {lb_name} now forwards {render.listener_text(plan.listener_after)}, "
                 f"health check {plan.health_after['target']}")
         result["result"] = "changed"
     if wait and not dry_run:
         states = ops.wait_healthy(aws, plan, timeout, on_event=progress)
         result["instances"] = states
     if structured:
-        st.out.show(result)
+        cx.out.show(result)
 
 
-def _print_plan(plan: Any) -> None:
+def _print_plan(cx: Context, plan: Any) -> None:
     """The changes (before → after), then the steps with the AWS call each makes and its undo."""
     from ..output import Column
     from .render import elb as render
 
     rows = [{"what": w, "before": b, "after": a} for w, b, a in render.plan_rows(plan)]
-    out = state().out
+    out = cx.out
     out.list(rows, [Column("CHANGE", "what"), Column("BEFORE", "before"), Column("AFTER", "after")], name="what")
     if plan.steps:
         out.list(render.step_rows(plan), [Column("STEP", "step"), Column("AWS CALL", "call"),
                                           Column("UNDO", "undo")], name="step")
 
 
-def _port_for_app(app: str, force: bool = False) -> int:
+def _port_for_app(cx: Context, app: str, force: bool = False) -> int:
     """The app's Avi virtual service port (stopping when the ELB cannot reach it, unless `force`),
     or its Marathon service port when no controller is configured."""
     from ..marathon.appdef import AppId
     from ..ops.ports import MARATHON, ElbCannotReach, NoPortSource, app_port, require_reachable
 
-    st = state()
     app_id = AppId(app)
     try:
-        found = app_port(app_id, avi=st.avi() if st.has_controller else None,
-                         marathon=st.marathon() if st.has_marathon else None)
+        found = app_port(app_id, avi=cx.avi() if cx.has_controller else None,
+                         marathon=cx.marathon() if cx.has_marathon else None)
         problem = require_reachable(found, force)
     except ElbCannotReach as exc:
         exc.hint = ("make the cloud's service ports accessible on all host interfaces, point the load balancer at "
@@ -286,7 +288,7 @@ def _port_for_app(app: str, force: bool = False) -> int:
         exc.hint = f"{exc.hint}, or pass --port"
         raise
     if problem:
-        st.warn(problem)
+        cx.warn(problem)
     if found.source == MARATHON:
-        st.info(f"no Avi controller configured: using the Marathon service port {found.port} of {app_id}")
+        cx.info(f"no Avi controller configured: using the Marathon service port {found.port} of {app_id}")
     return found.port

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from .. import errors
-from ._common import state
+from .context import Context as AvictlContext
 
 
 def register(root: typer.Typer) -> None:
@@ -35,4 +35,5 @@ def help_command(ctx: typer.Context,
         cmd, path = sub, [*path, word]
     with Context(cmd, info_name=" ".join(path), max_content_width=100,
                        help_option_names=["-h", "--help"]) as sub_ctx:
-        state().stdout.write(cmd.get_help(sub_ctx) + "\n")
+        cx: AvictlContext = ctx.obj
+        cx.io.stdout.write(cmd.get_help(sub_ctx) + "\n")

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from .. import errors
-from ._common import state
+from .context import Context
 
 DURATION = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 
@@ -27,6 +27,7 @@ def parse_duration(text: str) -> float:
 
 
 def history(
+    ctx: typer.Context,
     limit: int = typer.Option(20, "--limit", "-n", metavar="N", min=1, help="Show at most N entries (default 20)."),
     obj: str = typer.Option(None, "--object", metavar="GLOB",
                             help="Only objects matching GLOB, e.g. 'marathon app /web*' or '*PublicSlaveL*'."),
@@ -52,13 +53,13 @@ def history(
     from ..journal import read_entries, store, unfinished
     from ..output import Column
 
-    st = state()
+    cx: Context = ctx.obj
     cutoff = None
     if since is not None:
         cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=parse_duration(since))
     entries, damaged = read_entries(store.journal_path())
     if damaged:
-        st.warn(f"{damaged} line(s) of the journal could not be read and were skipped")
+        cx.warn(f"{damaged} line(s) of the journal could not be read and were skipped")
     stale = {e.id for e in unfinished(entries)}
     rows = []
     for e in entries:
@@ -72,9 +73,9 @@ def history(
         if len(rows) >= limit:
             break
     if any(r["flag"] == "UNFINISHED" for r in rows):
-        st.warn("an unfinished change was begun and never completed (avictl was stopped mid-change): check the "
+        cx.warn("an unfinished change was begun and never completed (avictl was stopped mid-change): check the "
                 "object it names; `avictl undo ID` can take its group back")
-    st.out.list(rows, [
+    cx.out.list(rows, [
         Column("ID", "id"),
         Column("TIME", lambda r: _local(r["time"])),
         Column("OBJECT", "object"),

@@ -5,10 +5,11 @@ from __future__ import annotations
 import typer
 
 from .. import errors
-from ._common import state
+from ._common import new_group
+from .context import Context
 
-group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                    help="Run local stand-ins of Marathon, the Avi Controller and AWS (no cloud needed).\n\nExamples:\n\n\b\n  avictl lab up\n  avictl lab status\n  avictl lab down")
+group = new_group("Run local stand-ins of Marathon, the Avi Controller and AWS (no cloud needed).\n\n"
+                  "Examples:\n\n\b\n  avictl lab up\n  avictl lab status\n  avictl lab down")
 
 
 def register(root: typer.Typer) -> None:
@@ -17,6 +18,7 @@ def register(root: typer.Typer) -> None:
 
 @group.command("up")
 def up(
+    ctx: typer.Context,
     marathon_version: str = typer.Option("1.5.0", "--marathon-version", help="Marathon flavour: 0.9.0, 1.4.0, 1.5.0."),
     avi_version: str = typer.Option("22.1.3", "--avi-version", help="Controller version: 17.2, 18.2, 20.1, 22.1."),
     mesos_version: str = typer.Option("1.4.0", "--mesos-version",
@@ -48,23 +50,23 @@ def up(
     from ..config import load_file, save_file
     from ..lab import runner
 
-    st = state()
-    if st.progress_enabled:
-        st.info("starting the lab (Marathon, a Mesos master, Avi Controller, AWS via moto) ...")
+    cx: Context = ctx.obj
+    if cx.io.progress_enabled:
+        cx.info("starting the lab (Marathon, a Mesos master, Avi Controller, AWS via moto) ...")
     lab, started = runner.up(marathon_version=marathon_version, avi_version=avi_version,
                              mesos_version=mesos_version, deploy_seconds=deploy_seconds)
     cfg = load_file()
     cfg.profiles[runner.PROFILE] = runner.profile_values(lab)
     save_file(cfg)  # never made the default: only `avictl config use` changes that
     verb = "started" if started else "already running"
-    st.info(f"lab {verb} (pid {lab['pid']}); profile 'lab' written to {cfg.path} "
+    cx.info(f"lab {verb} (pid {lab['pid']}); profile 'lab' written to {cfg.path} "
             "(not the default: pass -p lab, or run `avictl config use lab`)")
-    _print_state(lab)
+    _print_state(cx, lab)
     if lab.get("agent_addressing") == "ports":
-        st.info("note: 127.0.0.2 cannot be bound here (only Linux makes all of 127/8 loopback): the agents' "
+        cx.info("note: 127.0.0.2 cannot be bound here (only Linux makes all of 127/8 loopback): the agents' "
                 "tasks and Service Engines listen on ports of 127.0.0.1 instead; the ELB URL works the same")
     use = "" if cfg.default_profile == runner.PROFILE else "-p lab "
-    st.info("\nnext:\n"
+    cx.info("\nnext:\n"
             f"  avictl {use}status\n"
             f"  avictl {use}deploy examples/Docker.json --elb {lab['elb']} --check-url /\n"
             f"  curl \"$(avictl {use}elb url {lab['elb']})\"\n"
@@ -73,7 +75,7 @@ def up(
 
 
 @group.command("down")
-def down() -> None:
+def down(ctx: typer.Context) -> None:
     """Stop every process the lab started and remove its state and its profile.
 
     Examples:
@@ -84,7 +86,7 @@ def down() -> None:
     from ..config import load_file, save_file
     from ..lab import runner
 
-    st = state()
+    cx: Context = ctx.obj
     stopped = runner.down()
     cfg = load_file()
     was_default = cfg.default_profile == runner.PROFILE
@@ -93,17 +95,17 @@ def down() -> None:
             cfg.default_profile = None  # never another profile: that could send the next command to prod
         save_file(cfg)
     if stopped:
-        st.info(f"lab stopped (pid {stopped.get('pid')}); its state and the 'lab' profile are removed")
+        cx.info(f"lab stopped (pid {stopped.get('pid')}); its state and the 'lab' profile are removed")
     else:
-        st.info("the lab is not running; nothing to stop")
+        cx.info("the lab is not running; nothing to stop")
     if was_default:
         others = ", ".join(sorted(cfg.profiles)) or "none"
-        st.info(f"'lab' was the default profile: now there is no default (profiles: {others}); "
+        cx.info(f"'lab' was the default profile: now there is no default (profiles: {others}); "
                 "choose one with `avictl config use NAME`")
 
 
 @group.command("status")
-def status() -> None:
+def status(ctx: typer.Context) -> None:
     """Show whether the lab runs, its PID and URLs; exit 3 when it is not running.
 
     Examples:
@@ -114,21 +116,22 @@ def status() -> None:
     """
     from ..lab import runner
 
+    cx: Context = ctx.obj
     lab = runner.running()
     if not lab:
         raise errors.NotFound("the lab is not running", "start it with `avictl lab up`")
-    _print_state(lab)
+    _print_state(cx, lab)
 
 
-def _print_state(lab: dict) -> None:
+def _print_state(cx: Context, lab: dict) -> None:
     public = {k: lab.get(k) for k in ("pid", "marathon_url", "marathon_version", "mesos_url", "controller_url",
                                       "avi_version", "username", "ca_bundle", "aws_endpoint_url", "aws_region",
                                       "elb", "stack", "elb_url", "agents", "agent_addressing")}
-    state().out.show(public)
+    cx.out.show(public)
 
 
 @group.command("password", hidden=True)
-def password() -> None:
+def password(ctx: typer.Context) -> None:
     """Print the running lab's controller password (the lab profile's password_command).
 
     Examples:
@@ -138,4 +141,5 @@ def password() -> None:
     """
     from ..lab import runner
 
-    state().out.value(runner.password())
+    cx: Context = ctx.obj
+    cx.out.value(runner.password())

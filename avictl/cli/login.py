@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from .. import errors
-from ._common import state
+from .context import Context
 
 
 def register(root: typer.Typer) -> None:
@@ -14,6 +14,7 @@ def register(root: typer.Typer) -> None:
 
 
 def login(
+    ctx: typer.Context,
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
     token_hours: int = typer.Option(None, "--token-hours", min=1, max=8760, metavar="N",
                                     help="Also obtain a controller user token valid N hours; print it."),
@@ -31,10 +32,10 @@ def login(
       pass show avi/admin | avictl login --password-stdin
       avictl login --token-hours 8 --no-store
     """
-    from ..credentials import controller_password, store_password
+    from ..credentials import store_password
 
-    st = state()
-    s = st.settings
+    cx: Context = ctx.obj
+    s = cx.settings
     if not s.controller:
         raise errors.UsageError("no controller configured for profile " + repr(s.profile),
                                 "avictl config set controller https://... (or AVI_CONTROLLER)")
@@ -42,45 +43,42 @@ def login(
         raise errors.UsageError("no controller user name configured",
                                 "avictl config set username NAME (or AVI_USERNAME)")
     if password_stdin:
-        line = st.stdin.readline()
+        line = cx.io.stdin.readline()
         password = line.rstrip("\r\n")
         if not password:
             raise errors.UsageError("--password-stdin: nothing was read from stdin")
     else:
-        password = controller_password(s, interactive=True, warn=st.warn, use_keyring=False)
+        password = cx.controller_password(use_keyring=False)
     # A password typed at the prompt may be mistyped: ask again, three tries in all (like sudo).
-    import os
-
-    prompted = not password_stdin and not os.environ.get("AVI_PASSWORD") and not s.password_command \
-        and st.stdin_tty
-    tries = 3 if prompted else 1
-    client = st.avi()
+    tries = 3 if cx.password_prompted else 1
+    client = cx.avi()
     for attempt in range(1, tries + 1):
-        st.redactor.add(password)
+        cx.redactor.add(password)
         try:
             client.login(password=password)
             break
         except errors.AuthError as exc:
             if attempt == tries:
                 raise
-            st.warn(f"{exc.message} ({tries - attempt} more {'try' if tries - attempt == 1 else 'tries'})")
-            password = controller_password(s, interactive=True, warn=st.warn, use_keyring=False)
+            cx.warn(f"{exc.message} ({tries - attempt} more {'try' if tries - attempt == 1 else 'tries'})")
+            cx.forget_password()
+            password = cx.controller_password(use_keyring=False)
     version = getattr(client, "version", None)
-    st.info(f"logged in to {s.controller} as {s.username}" + (f" (controller {version})" if version else ""))
+    cx.info(f"logged in to {s.controller} as {s.username}" + (f" (controller {version})" if version else ""))
     if client.session.uses_factory_default():
-        warn_factory_default()
+        warn_factory_default(cx)
     if token_hours:
         token = client.user_token(hours=token_hours)
-        st.out.value(token)
+        cx.out.value(token)
     if not no_store:
         try:
             store_password(s, password)
         except errors.AuthError as exc:
             # The login itself worked: not an authentication failure, just nowhere safe to keep it.
-            st.warn(f"{exc.message}; the password was verified but not stored")
-            st.info("hint: use AVI_PASSWORD or password_command, or --no-store to skip this")
+            cx.warn(f"{exc.message}; the password was verified but not stored")
+            cx.info("hint: use AVI_PASSWORD or password_command, or --no-store to skip this")
             return
-        st.info(f"password stored in the OS keyring (service avictl, key {s.profile}:{s.username})")
+        cx.info(f"password stored in the OS keyring (service avictl, key {s.profile}:{s.username})")
 
 
 FACTORY_DEFAULT = ("warning: the controller password in use is the factory default (admin/admin) the seed guide "
@@ -89,18 +87,16 @@ FACTORY_DEFAULT = ("warning: the controller password in use is the factory defau
                    "then run `avictl login` again")
 
 
-def warn_factory_default() -> None:
+def warn_factory_default(cx: Context) -> None:
     """SPEC §10: say so when the password in use is admin/admin (avictl never tries it on its own).
 
     Written as is: the redactor would hide "admin", and this text holds nothing but the
     factory default everyone knows.
     """
-    st = state()
-    st.stderr.write(FACTORY_DEFAULT + "\n")
-    st.stderr.flush()
+    cx.io.err(FACTORY_DEFAULT)
 
 
-def logout() -> None:
+def logout(ctx: typer.Context) -> None:
     """End the controller session and forget the stored password and session.
 
     Examples:
@@ -111,13 +107,13 @@ def logout() -> None:
     """
     from ..credentials import delete_password
 
-    st = state()
-    s = st.settings
+    cx: Context = ctx.obj
+    s = cx.settings
     if s.controller:
         try:
-            st.avi().logout()
+            cx.avi().logout()
         except errors.AvictlError as exc:
-            st.warn(f"could not end the controller session: {exc.message}")
+            cx.warn(f"could not end the controller session: {exc.message}")
     removed = delete_password(s) if s.username else False
-    st.info(f"logged out of {s.controller or 'the controller'}" + ("; password removed from the keyring"
+    cx.info(f"logged out of {s.controller or 'the controller'}" + ("; password removed from the keyring"
                                                                     if removed else ""))

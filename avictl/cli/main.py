@@ -16,13 +16,14 @@ from typing import IO, Any
 
 import typer
 from typer._click import exceptions as click_exc
-from typer.core import TyperGroup
 from typer.exceptions import Abort
 
 from .. import __version__, errors
 from . import (api, app, cloud, completion, config, deploy, deployment, elb, help, history, lab, login, node, pool,
                se, stack, status, undo, vs)
-from ._common import GlobalOptions, State, set_state
+from ._common import Group, PrintAndExit, Typer
+from .context import Context, GlobalOptions
+from .iostreams import IOStreams
 
 # Help sections of the root command, in SPEC.md §2 order.
 SECTIONS: list[tuple[str, tuple[str, ...]]] = [
@@ -59,7 +60,7 @@ EPILOG = "Exit status: 0 ok, 1 failure (or a question answered no), 2 bad input,
          "7 wait timed out, 8 rolled back, 130 interrupted. See avictl(1)."
 
 
-class SectionedGroup(TyperGroup):
+class SectionedGroup(Group):
     """Lists the root's commands under the headings of SPEC.md §2."""
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
@@ -81,13 +82,13 @@ class SectionedGroup(TyperGroup):
                 formatter.write_dl(rest)
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"avictl {__version__}")
-        raise typer.Exit()
+def _version(ctx: typer.Context, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        raise PrintAndExit(f"avictl {__version__}")
 
 
 def root_callback(
+    ctx: typer.Context,
     profile: str = typer.Option(None, "--profile", "-p", metavar="NAME", help="Profile to use (env AVICTL_PROFILE)."),
     output: str = typer.Option(None, "--output", "-o", metavar="FORMAT",
                                help="table|wide|json|jsonl|tsv|name|yaml (default: table on a terminal, tsv piped)."),
@@ -123,20 +124,19 @@ def root_callback(
 
         if not os.path.isfile(ca_bundle):
             raise errors.UsageError(f"--ca-bundle {ca_bundle}: no such file")
-    from ._common import state
-
-    st = state()
-    st.opts = GlobalOptions(profile=profile, output=output, query=query, no_headers=no_headers, no_color=no_color,
-                            request_timeout=request_timeout, verbose=verbose, debug=debug, ca_bundle=ca_bundle,
-                            insecure=insecure)
+    cx = ctx.obj if isinstance(ctx.obj, Context) else Context(IOStreams())
+    cx.configure(GlobalOptions(profile=profile, output=output, query=query, no_headers=no_headers,
+                               no_color=no_color, request_timeout=request_timeout, verbose=verbose, debug=debug,
+                               ca_bundle=ca_bundle, insecure=insecure))
+    ctx.obj = cx
     for message in deprecated:
-        st.warn(message)
+        cx.warn(message)
     if query is not None:
-        st.out.search({})  # fail on a bad expression before anything is sent
+        cx.out.search({})  # fail on a bad expression before anything is sent
 
 
 def build_app() -> typer.Typer:
-    root = typer.Typer(name="avictl", cls=SectionedGroup, help=ROOT_HELP, epilog=EPILOG, rich_markup_mode=None,
+    root = Typer(name="avictl", cls=SectionedGroup, help=ROOT_HELP, epilog=EPILOG, rich_markup_mode=None,
                        add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
     root.callback()(root_callback)
@@ -265,100 +265,101 @@ def _sigterm_as_interrupt(signum: int, frame: Any) -> None:
 
 def run(argv: list[str] | None = None, *, stdin: IO[str] | None = None, stdout: IO[str] | None = None,
         stderr: IO[str] | None = None) -> int:
-    """Run one avictl command line and return its exit code (never raises, never exits)."""
+    """Run one avictl command line and return its exit code (never raises, never exits).
+
+    The streams go to the command through its Context (ctx.obj); sys.stdin/stdout/stderr
+    are left alone.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
-    st = State(stdout=stdout, stderr=stderr, stdin=stdin)
-    st.argv = list(argv)
-    set_state(st)
+    io = IOStreams(stdin, stdout, stderr)
+    cx = Context(io)
+    cx.argv = list(argv)
     debug = "--debug" in argv[: argv.index("--")] if "--" in argv else "--debug" in argv
     old_term = None
     try:
         old_term = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
     except ValueError:  # not the main thread (in-process tests): SIGTERM keeps its default
         pass
-    saved = sys.stdout, sys.stderr, sys.stdin
-    sys.stdout, sys.stderr = st.stdout, st.stderr
-    if stdin is not None:
-        sys.stdin = stdin
     try:
         root = root_command()
-        rv = root.main(hoist_global_options(root, argv), prog_name="avictl", standalone_mode=False)
+        rv = root.main(hoist_global_options(root, argv), prog_name="avictl", standalone_mode=False, obj=cx)
         code = rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
         if code == errors.INTERRUPTED:
-            _print(st, "avictl: interrupted")
+            _print(io, "avictl: interrupted")
         return code
+    except PrintAndExit as exc:
+        io.stdout.write(exc.text.rstrip("\n") + "\n")
+        return errors.OK
     except errors.AvictlError as exc:
         if debug:
-            traceback.print_exc(file=st.stderr)
+            traceback.print_exc(file=io.stderr)
         from .render.transport import transport_words
 
         exc = transport_words(exc)
-        exc.hint = _hint_for_profile(exc.hint, st)
-        _print(st, st.redactor.text(errors.format_error(exc)))
+        exc.hint = _hint_for_profile(exc.hint, cx)
+        _print(io, cx.redactor.text(errors.format_error(exc)))
         return exc.exit_code
     except click_exc.NoArgsIsHelpError as exc:
-        st.stdout.write((exc.ctx.get_help() if exc.ctx else "") + "\n")
+        io.stdout.write((exc.ctx.get_help() if exc.ctx else "") + "\n")
         return errors.OK
     except click_exc.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx else "avictl"
-        _print(st, f"avictl: error: {errors.one_line(_usage_words(exc))}\nhint: see '{where} --help'")
+        _print(io, f"avictl: error: {errors.one_line(_usage_words(exc))}\nhint: see '{where} --help'")
         return errors.USAGE
     except click_exc.ClickException as exc:
-        _print(st, f"avictl: error: {errors.one_line(exc.format_message())}")
+        _print(io, f"avictl: error: {errors.one_line(exc.format_message())}")
         return exc.exit_code if exc.exit_code else errors.FAILURE
     except Abort:
-        _print(st, "avictl: interrupted")
+        _print(io, "avictl: interrupted")
         return errors.INTERRUPTED
     except KeyboardInterrupt:
-        _print(st, "avictl: interrupted")
+        _print(io, "avictl: interrupted")
         return errors.INTERRUPTED
     except BrokenPipeError:
-        return _reader_went_away(st)
+        return _reader_went_away(io)
     except errors.OutputClosed:
-        return _reader_went_away(st)
+        return _reader_went_away(io)
     except Exception as exc:  # a bug: one line unless --debug
         if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
-            return _reader_went_away(st)
+            return _reader_went_away(io)
         if debug:
-            traceback.print_exc(file=st.stderr)
-        _print(st, st.redactor.text(errors.format_error(exc)))
+            traceback.print_exc(file=io.stderr)
+        _print(io, cx.redactor.text(errors.format_error(exc)))
         return errors.FAILURE
     finally:
-        st.close()
+        cx.close()
         try:
-            st.stdout.flush()
+            io.stdout.flush()
         except (BrokenPipeError, ValueError):
             pass
-        sys.stdout, sys.stderr, sys.stdin = saved
         if old_term is not None:
             signal.signal(signal.SIGTERM, old_term)
-        set_state(None)
 
 
-def _hint_for_profile(hint: str | None, st: State) -> str | None:
+def _hint_for_profile(hint: str | None, cx: Context) -> str | None:
     """A hint that edits the configuration names the profile in use, so that following it
     changes that profile and not the default one (`avictl --profile NAME config set ...`)."""
-    settings = getattr(st, "_settings", None)
-    profile = getattr(settings, "profile", None) or st.opts.profile
+    settings = getattr(cx, "_settings", None)
+    profile = getattr(settings, "profile", None) or cx.opts.profile
     if not hint or not profile or profile == "default" or "--profile" in hint:
         return hint
     return hint.replace("avictl config set", f"avictl --profile {profile} config set")
 
 
-def _reader_went_away(st: State) -> int:
+def _reader_went_away(io: IOStreams) -> int:
     """stdout was closed by its reader (`avictl vs list | head -1`): end quietly with 0, as
     `set -o pipefail` scripts expect of a listing cut short on purpose (like git and gh)."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, st.stdout.fileno())  # nothing left to flush into the closed pipe at exit
+        os.dup2(devnull, io.stdout.fileno())  # nothing left to flush into the closed pipe at exit
     except (OSError, ValueError, AttributeError):
         pass
     return errors.OK
 
 
-def _print(st: State, text: str) -> None:
+def _print(io: IOStreams, text: str) -> None:
     try:
-        st.stderr.write(text.rstrip("\n") + "\n")
-        st.stderr.flush()
+        io.stderr.write(text.rstrip("\n") + "\n")
+        io.stderr.flush()
     except (BrokenPipeError, ValueError):
         pass

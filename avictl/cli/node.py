@@ -7,12 +7,12 @@ from typing import Any
 import typer
 
 from .. import errors
-from ._common import state
+from ._common import new_group
+from .context import Context
 
-group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                    help="Mesos agents from the Mesos master, each with the Avi Service Engine on it.\n\n"
-                         "Examples:\n\n\b\n  avictl node list\n  avictl node list --check\n"
-                         "  avictl node show 10.0.1.10")
+group = new_group("Mesos agents from the Mesos master, each with the Avi Service Engine on it.\n\n"
+                  "Examples:\n\n\b\n  avictl node list\n  avictl node list --check\n"
+                  "  avictl node show 10.0.1.10")
 
 
 def register(root: typer.Typer) -> None:
@@ -46,14 +46,13 @@ def columns() -> list[Any]:
     ]
 
 
-def _clients(mesos: str | None) -> tuple[Any, Any]:
-    st = state()
+def _clients(cx: Context, mesos: str | None) -> tuple[Any, Any]:
     if mesos:  # the flag beats MESOS_MASTER_URL and the profile
         from ..config import validate_url
 
-        st.settings.mesos = validate_url("--mesos", mesos)
-        st.settings.sources["mesos"] = "flag"
-    return st.mesos(), (st.avi() if st.has_controller else None)
+        cx.settings.mesos = validate_url("--mesos", mesos)
+        cx.settings.sources["mesos"] = "flag"
+    return cx.mesos(), (cx.avi() if cx.has_controller else None)
 
 
 MESOS_OPTION = typer.Option(None, "--mesos", metavar="URL",
@@ -62,6 +61,7 @@ MESOS_OPTION = typer.Option(None, "--mesos", metavar="URL",
 
 @group.command("list")
 def node_list(
+    ctx: typer.Context,
     check: bool = typer.Option(False, "--check", help="Exit 1 naming every active node without an SE that is up."),
     mesos: str = MESOS_OPTION,
 ) -> None:
@@ -80,15 +80,15 @@ def node_list(
     from ..names_cache import tee
     from ..ops.nodes import gather_nodes, nodes_without_se_up
 
-    st = state()
-    mesos_client, avi = _clients(mesos)
+    cx: Context = ctx.obj
+    mesos_client, avi = _clients(cx, mesos)
     if check and avi is None:
         raise errors.UsageError("--check needs a controller to read the Service Engines from",
                                 "set AVI_CONTROLLER, or `avictl config set controller https://HOST`")
     rows, warnings = gather_nodes(mesos_client, avi)
     for w in warnings:
-        st.warn(w)
-    st.out.list(tee(st.settings.profile, "node", rows, key="id"), columns(), name="id")
+        cx.warn(w)
+    cx.out.list(tee(cx.settings.profile, "node", rows, key="id"), columns(), name="id")
     if check:
         missing = nodes_without_se_up(rows)
         if missing:
@@ -99,7 +99,7 @@ def node_list(
 
 
 @group.command("show")
-def node_show(node: str = typer.Argument(..., metavar="ID|HOSTNAME", help="Agent id, host name or address."),
+def node_show(ctx: typer.Context, node: str = typer.Argument(..., metavar="ID|HOSTNAME", help="Agent id, host name or address."),
               mesos: str = MESOS_OPTION) -> None:
     """Show one Mesos agent with its resources and the Service Engine on it.
 
@@ -111,15 +111,15 @@ def node_show(node: str = typer.Argument(..., metavar="ID|HOSTNAME", help="Agent
     """
     from ..ops.nodes import find_node, gather_nodes
 
-    st = state()
-    mesos_client, avi = _clients(mesos)
+    cx: Context = ctx.obj
+    mesos_client, avi = _clients(cx, mesos)
     rows, warnings = gather_nodes(mesos_client, avi)
     for w in warnings:
-        st.warn(w)
+        cx.warn(w)
     row = find_node(rows, node)
     if row is None:
         raise errors.NotFound(f"no Mesos agent {node!r}", "list them with `avictl node list`")
-    st.out.show(row, [
+    cx.out.show(row, [
         ("id", "id"), ("hostname", "hostname"), ("address", "address"), ("active", "active"),
         ("cpus", lambda r: _ratio(r.get("cpus_used"), r.get("cpus"))),
         ("mem", lambda r: _ratio(r.get("mem_used"), r.get("mem"), " MB")),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from ._common import oper_state_text, state
+from ._common import new_group, oper_state_text
 from ._options import ALL_TENANTS, TENANT
+from .context import Context
 
-group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                    help="Avi pools and their members' health.\n\nExamples:\n\n\b\n  avictl pool list\n  avictl pool show webapp1-pool-80")
+group = new_group("Avi pools and their members' health.\n\n"
+                  "Examples:\n\n\b\n  avictl pool list\n  avictl pool show webapp1-pool-80")
 
 
 def register(root: typer.Typer) -> None:
@@ -17,6 +18,7 @@ def register(root: typer.Typer) -> None:
 
 @group.command("list")
 def pool_list(
+    ctx: typer.Context,
     name: str = typer.Option(None, "--name", metavar="GLOB", help="Only names matching this glob."),
     tenant: str = TENANT,
     all_tenants: bool = ALL_TENANTS,
@@ -31,9 +33,9 @@ def pool_list(
     """
     from ..output import Column
 
-    st = state()
-    items = st.avi().list_pools(name=name, tenant=tenant or None, all_tenants=all_tenants)
-    st.out.list(items, [
+    cx: Context = ctx.obj
+    items = cx.avi().list_pools(name=name, tenant=tenant or None, all_tenants=all_tenants)
+    cx.out.list(items, [
         Column("NAME", "name"),
         Column("SERVERS", "servers"),
         Column("CLOUD", "cloud"),
@@ -45,6 +47,7 @@ def pool_list(
 
 @group.command("show")
 def pool_show(
+    ctx: typer.Context,
     name: str = typer.Argument(..., metavar="NAME|UUID"),
     tenant: str = TENANT,
 ) -> None:
@@ -55,9 +58,9 @@ def pool_show(
     \b
       avictl pool show webapp1-pool-80
     """
-    st = state()
-    item = st.avi().get_pool(name, tenant=tenant or None)
-    st.out.show(item, [
+    cx: Context = ctx.obj
+    item = cx.avi().get_pool(name, tenant=tenant or None)
+    cx.out.show(item, [
         ("Name", "name"),
         ("UUID", "uuid"),
         ("Enabled", "enabled"),

@@ -7,27 +7,31 @@ only this module draws. rich is imported only when stderr is a terminal.
 from __future__ import annotations
 
 import time
-from typing import IO, Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .iostreams import IOStreams
 
 
 class StepProgress:
     """start(title) → note(detail)* → done(result) | skip(result) | fail(message), one step at a time."""
 
-    def __init__(self, stream: IO[str], total: int, *, live: bool, color: bool = True):
-        self.stream = stream
+    def __init__(self, io: IOStreams, total: int, *, live: bool | None = None):
+        self.io = io
+        self.stream = io.stderr
         self.total = total
-        self.live = live
-        self.color = color
+        self.live = io.progress_enabled if live is None else live
+        self.color = io.color_stderr
         self.index = 0
         self.title = ""
         self.started = 0.0
         self._detail = ""
         self._status: Any = None
         self._console: Any = None
-        if live:
+        if self.live:
             from rich.console import Console
 
-            self._console = Console(file=stream, highlight=False, no_color=not color, soft_wrap=True)
+            self._console = Console(file=self.stream, highlight=False, no_color=not self.color, soft_wrap=True)
 
     # -- step lifecycle ---------------------------------------------------------------------
 
@@ -40,6 +44,7 @@ class StepProgress:
             # The label is rendered on every refresh, so the elapsed time keeps counting.
             self._status = self._console.status(_Label(self), spinner="dots")
             self._status.start()
+            self.io.live_started()
         # Piped: one line per step, written when the step ends.
 
     def note(self, detail: str) -> None:
@@ -59,6 +64,7 @@ class StepProgress:
         if self._status is not None:
             self._status.stop()
             self._status = None
+            self.io.live_stopped()
 
     # -- drawing ----------------------------------------------------------------------------
 

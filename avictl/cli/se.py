@@ -6,11 +6,11 @@ from typing import Any
 
 import typer
 
-from ._common import state
+from ._common import new_group
+from .context import Context
 
-group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                    help="Avi Service Engines: the node each runs on, its state and the virtual services "
-                         "placed on it.\n\nExamples:\n\n\b\n  avictl se list\n  avictl se show 10.0.1.10")
+group = new_group("Avi Service Engines: the node each runs on, its state and the virtual services "
+                  "placed on it.\n\nExamples:\n\n\b\n  avictl se list\n  avictl se show 10.0.1.10")
 
 
 def register(root: typer.Typer) -> None:
@@ -38,7 +38,7 @@ def columns() -> list[Any]:
 
 
 @group.command("list")
-def se_list(cloud: str = typer.Option(None, "--cloud", metavar="NAME", help="Only the SEs of this cloud.")) -> None:
+def se_list(ctx: typer.Context, cloud: str = typer.Option(None, "--cloud", metavar="NAME", help="Only the SEs of this cloud.")) -> None:
     """List Service Engines: NAME, NODE, STATE, VSS (placed), VERSION, CLOUD.
 
     Examples:
@@ -51,13 +51,13 @@ def se_list(cloud: str = typer.Option(None, "--cloud", metavar="NAME", help="Onl
     from ..avi.se import list_service_engines
     from ..names_cache import tee
 
-    st = state()
-    items = list_service_engines(st.avi(), cloud=cloud)
-    st.out.list(items if cloud else tee(st.settings.profile, "se", items), columns())
+    cx: Context = ctx.obj
+    items = list_service_engines(cx.avi(), cloud=cloud)
+    cx.out.list(items if cloud else tee(cx.settings.profile, "se", items), columns())
 
 
 @group.command("show")
-def se_show(name: str = typer.Argument(..., metavar="NAME|UUID", help="Service Engine name or uuid.")) -> None:
+def se_show(ctx: typer.Context, name: str = typer.Argument(..., metavar="NAME|UUID", help="Service Engine name or uuid.")) -> None:
     """Show one Service Engine: node, state and reason, connection, version, placed virtual services.
 
     Examples:
@@ -68,9 +68,9 @@ def se_show(name: str = typer.Argument(..., metavar="NAME|UUID", help="Service E
     """
     from ..avi.se import get_service_engine
 
-    st = state()
-    item = get_service_engine(st.avi(), name)
-    st.out.show(item, [
+    cx: Context = ctx.obj
+    item = get_service_engine(cx.avi(), name)
+    cx.out.show(item, [
         ("name", "name"), ("uuid", "uuid"), ("node", "node"), ("state", "state"), ("reason", "reason"),
         ("connected", "connected"), ("power", "power_state"), ("version", "version"), ("cloud", "cloud"),
         ("virtual services", "vss"),

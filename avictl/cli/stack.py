@@ -6,10 +6,11 @@ from typing import Any
 
 import typer
 
-from ._common import state
+from ._common import new_group
+from .context import Context
 
-group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                    help="CloudFormation stacks: status and outputs.\n\nExamples:\n\n\b\n  avictl stack show avi-mesos\n  avictl stack show avi-mesos -o json")
+group = new_group("CloudFormation stacks: status and outputs.\n\n"
+                  "Examples:\n\n\b\n  avictl stack show avi-mesos\n  avictl stack show avi-mesos -o json")
 
 
 def register(root: typer.Typer) -> None:
@@ -17,7 +18,7 @@ def register(root: typer.Typer) -> None:
 
 
 @group.command("show")
-def stack_show(name: str = typer.Argument(..., metavar="NAME", help="CloudFormation stack name or id.")) -> None:
+def stack_show(ctx: typer.Context, name: str = typer.Argument(..., metavar="NAME", help="CloudFormation stack name or id.")) -> None:
     """Show a CloudFormation stack's status and outputs.
 
     `avictl config init --from-stack NAME` fills a profile from the same outputs.
@@ -28,11 +29,11 @@ def stack_show(name: str = typer.Argument(..., metavar="NAME", help="CloudFormat
       avictl stack show avi-mesos
       avictl stack show avi-mesos -o json --query "Outputs[?OutputKey=='MarathonURL'].OutputValue | [0]"
     """
-    st = state()
-    stack = st.aws().stack(name)
+    cx: Context = ctx.obj
+    stack = cx.aws().stack(name)
     fields: list[tuple[str, Any]] = [("Name", "StackName"), ("Status", "StackStatus"),
                                      ("Reason", "StackStatusReason"), ("Created", "CreationTime"),
                                      ("Updated", "LastUpdatedTime")]
     for out in stack.get("Outputs", []):
         fields.append((out["OutputKey"], lambda _s, v=out.get("OutputValue"): v))
-    st.out.show(stack, fields)
+    cx.out.show(stack, fields, name="StackName")

@@ -7,13 +7,16 @@ from typing import Any
 import typer
 
 from .. import errors
-from ._common import check_wait_timeout, state
+from ._common import check_wait_timeout
+from .context import Context
+
 
 def register(root: typer.Typer) -> None:
     root.command("status")(status)
 
 
 def status(
+    ctx: typer.Context,
     app: str = typer.Option(None, "--app", metavar="APP", help="Also check this Marathon app's own chain."),
     elb: str = typer.Option(None, "--elb", metavar="NAME", help="The load balancer (default: the profile's elb)."),
     wait: bool = typer.Option(False, "--wait", help="Check again until every check holds (or --timeout)."),
@@ -44,24 +47,24 @@ def status(
     from ..ops import doctor
     from ..ops.checks import app_checks, base_checks
 
-    st = state()
+    cx: Context = ctx.obj
     if wait:
         check_wait_timeout(timeout)
     app_id = _app_id(app) if app else None  # a bad id is exit 2 before anything is sent
-    links = _links(elb)
+    links = _links(cx, elb)
     if not any((links.marathon, links.mesos, links.avi, links.aws)):
-        raise errors.UsageError(f"nothing is configured for profile {st.settings.profile!r}",
+        raise errors.UsageError(f"nothing is configured for profile {cx.settings.profile!r}",
                                 "run `avictl config init`, or `avictl lab up` to try the local lab")
 
     def make() -> list[doctor.Check]:
-        st.close()  # fresh clients and a fresh login on every round
-        fresh = _links(elb)
+        cx.close()  # fresh clients and a fresh login on every round
+        fresh = _links(cx, elb)
         return base_checks(fresh) + (app_checks(fresh, app_id) if app_id else [])
 
     if wait:
         from .progress import StepProgress
 
-        progress = StepProgress(st.stderr, 1, live=True, color=not st.opts.no_color) if st.progress_enabled else None
+        progress = StepProgress(cx.io, 1, live=True) if cx.io.progress_enabled else None
         if progress:
             progress.start("wait until every check holds")
         results: list[Any] = []
@@ -83,13 +86,13 @@ def status(
     from .render.status import row
 
     rows = [row(r, app_id, links.elb) for r in results]
-    _warn_default_password(results)
+    _warn_default_password(cx, results)
     from .history import unfinished_note
 
     note = unfinished_note()  # SPEC §12: a change begun and never completed
     if note:
-        st.warn(note)
-    st.out.list(rows, _columns(), name="check")
+        cx.warn(note)
+    cx.out.list(rows, _columns(), name="check")
     failed = [r for r in results if not r.ok and not r.skipped]
     skipped = [r for r in results if r.skipped]
     if not failed and not skipped:
@@ -109,40 +112,38 @@ def _app_id(app: str) -> str:
     return str(AppId(app.rstrip("/")))
 
 
-def _links(elb: str | None) -> Any:
+def _links(cx: Context, elb: str | None) -> Any:
     from ..ops.checks import Links
 
-    st = state()
-    s = st.settings
+    s = cx.settings
     from ..mesos.client import master_url
 
     aws_configured = bool(s.aws_region or s.aws_endpoint_url or s.aws_profile)
     return Links(
-        marathon=st.marathon if s.marathon else None,
-        mesos=st.mesos if master_url(s) else None,
-        avi=st.avi if s.controller else None,
-        aws=st.aws if aws_configured else None,
+        marathon=cx.marathon if s.marathon else None,
+        mesos=cx.mesos if master_url(s) else None,
+        avi=cx.avi if s.controller else None,
+        aws=cx.aws if aws_configured else None,
         elb=elb or s.elb,
-        elb_url=lambda: _elb_url(elb or s.elb),
-        probe=lambda url: _probe(url),
+        elb_url=lambda: _elb_url(cx, elb or s.elb),
+        probe=lambda url: _probe(cx, url),
     )
 
 
-def _elb_url(name: str | None) -> str | None:
-    st = state()
-    configured = getattr(st.settings, "elb_url", None)
+def _elb_url(cx: Context, name: str | None) -> str | None:
+    configured = getattr(cx.settings, "elb_url", None)
     if configured:
         return configured
     if not name:
         return None
-    lb = st.aws().load_balancer(name, health=False)
+    lb = cx.aws().load_balancer(name, health=False)
     return f"http://{lb['dns_name']}/" if lb.get("dns_name") else None
 
 
-def _probe(url: str) -> Any:
+def _probe(cx: Context, url: str) -> Any:
     from ..http import probe
 
-    return probe(url, state().http_options("probe"), name="load balancer")
+    return probe(url, cx.http_options("probe"), name="load balancer")
 
 
 def _columns() -> list[Any]:
@@ -164,9 +165,9 @@ def _progress_line(results: list[Any], left: float | None) -> str:
         (f" ({left:.0f} s left)" if left is not None else "")
 
 
-def _warn_default_password(results: list[Any]) -> None:
+def _warn_default_password(cx: Context, results: list[Any]) -> None:
     from .login import warn_factory_default
 
     for r in results:
         if r.check == "controller" and r.ok and r.data.get("default_password"):
-            warn_factory_default()
+            warn_factory_default(cx)

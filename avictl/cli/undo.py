@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 from .. import errors
-from ._common import state
+from .context import Context
 
 
 def register(root: typer.Typer) -> None:
@@ -15,6 +15,7 @@ def register(root: typer.Typer) -> None:
 
 
 def undo(
+    ctx: typer.Context,
     ident: str = typer.Argument(None, metavar="[ID]",
                                 help="An entry or group id from `avictl history` (default: the newest change "
                                      "of the profile not undone yet)."),
@@ -45,50 +46,50 @@ def undo(
     from ..journal import read_entries, store
     from ..journal.undo import Clients, apply_undo, plan_undo, select_group, undone_by
 
-    st = state()
+    cx: Context = ctx.obj
     entries, damaged = read_entries(store.journal_path())
     if damaged:
-        st.warn(f"{damaged} line(s) of the journal could not be read and were skipped")
-    group, members = select_group(entries, ident, st.settings.profile)
+        cx.warn(f"{damaged} line(s) of the journal could not be read and were skipped")
+    group, members = select_group(entries, ident, cx.settings.profile)
     if not any(e.outcome in ("applied", "unfinished") for e in members):
         raise errors.NotFound(f"group {group} changed nothing that is still in place "
                               f"(outcomes: {', '.join(sorted({e.outcome for e in members}))})")
     for other in undone_by(entries, group):
-        st.warn(f"group {group} was undone before (by group {other})")
-    clients = Clients(st.marathon, st.avi, st.aws, wait_timeout=timeout)
+        cx.warn(f"group {group} was undone before (by group {other})")
+    clients = Clients(cx.marathon, cx.avi, cx.aws, wait_timeout=timeout)
     plan = plan_undo(group, members, clients)
-    structured = st.out.format in ("json", "jsonl", "yaml") or bool(st.opts.query)
+    structured = cx.out.structured
     result: dict[str, Any] = plan.to_dict()
     if not structured:
-        st.info(f"undo group {group}: {members[0].command} ({members[0].time}, profile {members[0].profile})")
-        _print_plan(plan)
+        cx.info(f"undo group {group}: {members[0].command} ({members[0].time}, profile {members[0].profile})")
+        _print_plan(cx, plan)
     if plan.drift:
         if not structured:
-            _print_drift(plan)
+            _print_drift(cx, plan)
         if not force:
             if structured:
                 result["result"] = "refused: changed since"
-                st.out.show(result)
+                cx.out.show(result)
             names = ", ".join(s.object for s in plan.drift)
             raise errors.Conflict(f"{names} changed since group {group} (see the difference above); nothing was "
                                   "undone", "pass --force to undo anyway, overwriting those changes")
-        st.warn("undoing despite the changes made since (--force)")
+        cx.warn("undoing despite the changes made since (--force)")
     if plan.no_change:
-        st.info("no change: nothing to undo")
+        cx.info("no change: nothing to undo")
         result["result"] = "no change"
     elif dry_run:
-        st.info("dry run: nothing was changed")
+        cx.info("dry run: nothing was changed")
         result["result"] = "dry run"
     else:
         count = sum(1 for s in plan.steps if s.run is not None)
-        st.confirm(f"Undo {count} change(s) of group {group}?", yes)
-        st.journal.undoes = group
-        apply_undo(plan, on_step=lambda s: st.info(f"  {step_text(s)}"))
-        st.info(f"undone: group {group} (this undo is group {st.journal.group} in the journal)")
+        cx.confirm(f"Undo {count} change(s) of group {group}?", yes)
+        cx.journal.undoes = group
+        apply_undo(plan, on_step=lambda s: cx.info(f"  {step_text(s)}"))
+        cx.info(f"undone: group {group} (this undo is group {cx.journal.group} in the journal)")
         result["result"] = "undone"
-        result["undo_group"] = st.journal.group
+        result["undo_group"] = cx.journal.group
     if structured:
-        st.out.show(result)
+        cx.out.show(result)
 
 
 REASONS = {
@@ -141,25 +142,24 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def _print_plan(plan: Any) -> None:
+def _print_plan(cx: Context, plan: Any) -> None:
     from ..output import Column
 
     rows = [{"n": i + 1, "object": s.object, "undo": step_text(s),
              "note": REASONS.get(s.reason or "", s.reason or "") or ("changed since" if s.drift else "")}
             for i, s in enumerate(plan.steps)]
-    state().out.list(rows, [Column("STEP", "n"), Column("OBJECT", "object"), Column("UNDO", "undo"),
-                            Column("NOTE", "note")], name="object")
+    cx.out.list(rows, [Column("STEP", "n"), Column("OBJECT", "object"), Column("UNDO", "undo"),
+                       Column("NOTE", "note")], name="object")
 
 
-def _print_drift(plan: Any) -> None:
+def _print_drift(cx: Context, plan: Any) -> None:
     import json
 
     from ..output import Column
 
     rows = [{"object": s.object, "field": d["field"], "journal": d["journal"], "now": d["now"]}
             for s in plan.drift for d in s.drift]
-    st = state()
-    st.info("changed since (the journal's `after` → what it is now):")
-    st.out.list(rows, [Column("OBJECT", "object"), Column("FIELD", "field"),
+    cx.info("changed since (the journal's `after` → what it is now):")
+    cx.out.list(rows, [Column("OBJECT", "object"), Column("FIELD", "field"),
                        Column("AFTER THE CHANGE", lambda r: json.dumps(r["journal"])),
                        Column("NOW", lambda r: json.dumps(r["now"]))], name="field")

@@ -7,11 +7,12 @@ from typing import Any
 import typer
 
 from .. import errors
-from ._common import oper_state_text, state
+from ._common import new_group, oper_state_text
 from ._options import ALL_TENANTS, TENANT
+from .context import Context
 
-group = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
-                    help="Avi virtual services: list, show, and the service port of an app.\n\nExamples:\n\n\b\n  avictl vs list -o wide\n  avictl vs show /webapp1\n  avictl vs port /webapp1")
+group = new_group("Avi virtual services: list, show, and the service port of an app.\n\n"
+                  "Examples:\n\n\b\n  avictl vs list -o wide\n  avictl vs show /webapp1\n  avictl vs port /webapp1")
 
 
 def register(root: typer.Typer) -> None:
@@ -56,14 +57,13 @@ def _vs_columns() -> list[Any]:
     ]
 
 
-def _known_apps() -> dict[str, str] | None:
+def _known_apps(cx: Context) -> dict[str, str] | None:
     """Exact APP names from Marathon's app list when Marathon is configured (else a name guess)."""
     from ..ops.app_index import known_apps
 
-    st = state()
-    found = known_apps(st.marathon() if st.has_marathon else None)
+    found = known_apps(cx.marathon() if cx.has_marathon else None)
     for warning in found.warnings:
-        st.warn(warning)
+        cx.warn(warning)
     return found.value
 
 
@@ -72,6 +72,7 @@ def _known_apps() -> dict[str, str] | None:
 
 @group.command("list")
 def vs_list(
+    ctx: typer.Context,
     name: str = typer.Option(None, "--name", metavar="GLOB", help="Only names matching this glob (web*, *-prod)."),
     cloud: str = typer.Option(None, "--cloud", metavar="NAME", help="Only virtual services of this cloud."),
     oper_state: str = typer.Option(None, "--state", metavar="STATE", help="up, down, disabled, ... (or OPER_UP)."),
@@ -91,23 +92,24 @@ def vs_list(
     """
     from ..avi.summary import normalize_state
 
-    st = state()
+    cx: Context = ctx.obj
     if oper_state:
         normalize_state(oper_state)  # bad values fail before any request
     if tenant and all_tenants:
         raise errors.UsageError("--tenant and --all-tenants exclude each other")
-    client = st.avi()
+    client = cx.avi()
     items = client.list_virtualservices(name=name, cloud=cloud, state=oper_state, tenant=tenant or None,
-                                        all_tenants=all_tenants, known_apps=_known_apps())
+                                        all_tenants=all_tenants, known_apps=_known_apps(cx))
     if not (name or cloud or oper_state or tenant or all_tenants):
         from ..names_cache import tee
 
-        items = tee(st.settings.profile, "vs", items)
-    st.out.list(items, _vs_columns())
+        items = tee(cx.settings.profile, "vs", items)
+    cx.out.list(items, _vs_columns())
 
 
 @group.command("show")
 def vs_show(
+    ctx: typer.Context,
     name: str = typer.Argument(..., metavar="NAME|UUID|APP", help="VS name, uuid, or Marathon app id (/group/app)."),
     tenant: str = TENANT,
 ) -> None:
@@ -119,10 +121,10 @@ def vs_show(
       avictl vs show webapp1
       avictl vs show /webapp1 -o json
     """
-    st = state()
-    client = st.avi()
-    item = client.describe_virtualservice(name, tenant=tenant or None, known_apps=_known_apps())
-    st.out.show(item, [
+    cx: Context = ctx.obj
+    client = cx.avi()
+    item = client.describe_virtualservice(name, tenant=tenant or None, known_apps=_known_apps(cx))
+    cx.out.show(item, [
         ("Name", "name"),
         ("UUID", "uuid"),
         ("State", lambda i: oper_state_text(i.get("state"))),
@@ -140,6 +142,7 @@ def vs_show(
 
 @group.command("port")
 def vs_port(
+    ctx: typer.Context,
     target: str = typer.Argument(..., metavar="APP|VS", help="Marathon app id (/group/app) or VS name."),
     ssl: bool = typer.Option(False, "--ssl", help="The SSL service's port instead of the first non-SSL one."),
     tenant: str = TENANT,
@@ -155,10 +158,10 @@ def vs_port(
     """
     from ..avi.summary import NoServicePort
 
-    st = state()
+    cx: Context = ctx.obj
     try:
-        port = st.avi().vs_port_for_app(target, ssl=ssl, tenant=tenant or None)
+        port = cx.avi().vs_port_for_app(target, ssl=ssl, tenant=tenant or None)
     except NoServicePort as exc:
         exc.hint = "drop --ssl" if exc.ssl else "use --ssl for its SSL service"
         raise
-    st.out.value(port)
+    cx.out.value(port)

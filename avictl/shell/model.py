@@ -52,9 +52,8 @@ ARGUMENT_KINDS: list[tuple[str, frozenset[str], str]] = [
     ("", frozenset({"file", "path", "files", "definition", "filename", "app_file"}), "file"),
 ]
 
-SHELLS = ("bash", "zsh", "fish")
+SHELLS = ("bash", "zsh", "fish")  # the shells completion scripts are generated for
 ALTERNATIVES = re.compile(r"[A-Za-z0-9_.-]+(\|[A-Za-z0-9_.-]+)+")
-HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
 @dataclass
@@ -115,6 +114,7 @@ def build(root: Any = None) -> Model:
         from ..cli.main import root_command
 
         root = root_command()
+    from ..cli.api import METHODS
     from ..config import KEYS
     from ..output import FORMATS
 
@@ -122,7 +122,7 @@ def build(root: Any = None) -> Model:
         "format": tuple(FORMATS),
         "shell": SHELLS,
         "config_key": tuple(k.name for k in KEYS),
-        "http_method": HTTP_METHODS,
+        "http_method": METHODS,
     }
     help_options = tuple(sorted((root.context_settings or {}).get("help_option_names", ["--help"]),
                                 key=lambda s: (not s.startswith("--"), s)))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from .model import Command, Model
 
-SHELLS = ("bash", "zsh", "fish")
 HEADER = "Generated from the command tree by `python -m avictl.shell`; do not edit."
 NOT_GLOBAL = ("--version",)
 

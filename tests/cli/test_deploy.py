@@ -135,3 +135,14 @@ def test_deploy_check_url_reports_the_status_and_fails_on_errors(cli, seed_lab):
     assert bad.exit_code == 1 and "probe the load balancer URL: " in bad.stderr and "503" in bad.stderr, bad
     dead = cli("deploy", EXAMPLE, "--yes", "--check-url", "http://127.0.0.1:9/", env=env)
     assert dead.exit_code == 6 and "the change is in place" in dead.stderr, dead
+
+
+def test_deploy_on_a_terminal_asks_for_the_password_before_the_progress_display(cli, seed_lab):
+    """The prompt is never drawn under the spinner: it comes before step 1."""
+    env = {k: v for k, v in seed_lab["env"].items() if k != "AVI_PASSWORD"}
+    r = cli("deploy", EXAMPLE, "--dry-run", input=seed_lab["avi"].password + "\n", tty=True,
+            env={**env, "PYTHON_KEYRING_BACKEND": "keyring_backends.FailingKeyring"})
+    assert r.exit_code == 0, r
+    assert r.stderr.count("Password for ") == 1
+    assert r.stderr.index("Password for ") < r.stderr.index("[1/")
+    assert seed_lab["avi"].password not in r.output

@@ -31,7 +31,7 @@ def test_keyring_guard_skips_unusable_backends(cli, backend):
         from avictl import errors
 
         with pytest.raises(errors.AuthError) as info:
-            controller_password(Settings(username="admin", controller="https://x"), interactive=False)
+            controller_password(Settings(username="admin", controller="https://x"))
         assert "plaintext-secret" not in str(info.value)
     finally:
         del os.environ["PYTHON_KEYRING_BACKEND"]
@@ -50,7 +50,7 @@ def test_keyring_guard_does_not_hang(avictl_home):
             "from avictl.credentials import controller_password\n"
             "from avictl.errors import AuthError\n"
             "try:\n"
-            "    controller_password(Settings(username='admin', controller='https://x'), interactive=False)\n"
+            "    controller_password(Settings(username='admin', controller='https://x'))\n"
             "except AuthError as e:\n"
             "    print('exit5', e)\n")
     start = time.monotonic()
@@ -68,14 +68,14 @@ def test_password_command_is_used_and_never_shown(cli, tmp_path):
     script.write_text("#!/bin/sh\necho 's3cret-from-command'\necho second-line\n")
     script.chmod(0o700)
     s = Settings(username="admin", controller="https://x", password_command=str(script))
-    assert controller_password(s, interactive=False) == "s3cret-from-command"
+    assert controller_password(s) == "s3cret-from-command"
     failing = tmp_path / "fail.sh"
     failing.write_text("#!/bin/sh\necho leaked-secret\nexit 3\n")
     failing.chmod(0o700)
     from avictl import errors
 
     with pytest.raises(errors.AuthError) as info:
-        controller_password(Settings(username="a", password_command=str(failing)), interactive=False)
+        controller_password(Settings(username="a", password_command=str(failing)))
     assert "leaked-secret" not in str(info.value) and "exit 3" in str(info.value)
 
 
@@ -151,3 +151,41 @@ def test_user_token_for_scripts(cli, avi_env, avi_lab, tmp_path):
     assert r.exit_code == 0 and r.stdout == "vs-000000\n", r
     assert token not in r.stderr
     assert parse_qs(avi_lab.sent("POST", "^/login$")[-1]["body"]).get("token") == [token]
+
+
+def test_the_password_chain_never_prompts_it_says_a_prompt_is_needed(avictl_home, monkeypatch):
+    from avictl.config import Settings
+    from avictl.credentials import PasswordNeeded, controller_password
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring_backends.FailingKeyring")
+    monkeypatch.delenv("AVI_PASSWORD", raising=False)
+    import keyring.core
+
+    keyring.core._keyring_backend = None
+    try:
+        with pytest.raises(PasswordNeeded) as info:
+            controller_password(Settings(username="admin", controller="https://x"))
+    finally:
+        keyring.core._keyring_backend = None
+    assert info.value.exit_code == 5 and info.value.question == "Password for admin at https://x: "
+
+
+def test_login_on_a_terminal_asks_for_the_password_on_stderr(cli, avi_env, avi_lab):
+    env = {k: v for k, v in avi_env.items() if k != "AVI_PASSWORD"}
+    r = cli("login", "--no-store", input=avi_lab.password + "\n", tty=True,
+            env={**env, "PYTHON_KEYRING_BACKEND": "keyring_backends.FailingKeyring"})
+    assert r.exit_code == 0, r
+    assert f"Password for {avi_lab.username} at {avi_lab.url}: " in r.stderr
+    assert avi_lab.password not in r.output
+
+
+def test_a_command_on_a_terminal_asks_once_when_a_login_needs_the_password(cli, avi_env, avi_lab, tmp_path):
+    avi_lab.seed(1)
+    env = {k: v for k, v in avi_env.items() if k != "AVI_PASSWORD"}
+    r = cli("vs", "list", "-o", "name", input=avi_lab.password + "\n", tty=True,
+            env={**env, "PYTHON_KEYRING_BACKEND": "keyring_backends.FailingKeyring"})
+    assert r.exit_code == 0 and r.stdout == "vs-000000\n", r
+    assert r.stderr.count("Password for ") == 1
+    piped = cli("vs", "list", env={**env, "PYTHON_KEYRING_BACKEND": "keyring_backends.FailingKeyring",
+                                   "AVICTL_CACHE_DIR": str(tmp_path / "no-session")})
+    assert piped.exit_code == 5 and "no password available" in piped.stderr and "Password for" not in piped.stderr

@@ -35,7 +35,8 @@ def test_each_command_lives_in_the_module_named_after_it() -> None:
 
 def test_every_command_module_is_registered_explicitly() -> None:
     """No string table: main.py imports each module by name; a new module must be added there."""
-    modules = {p.stem for p in CLI_DIR.glob("*.py") if not p.stem.startswith("_")} - {"main", "progress"}
+    infrastructure = {"main", "context", "iostreams", "progress"}
+    modules = {p.stem for p in CLI_DIR.glob("*.py") if not p.stem.startswith("_")} - infrastructure
     assert {m.__name__.rsplit(".", 1)[1] for m in COMMAND_MODULES} == modules
     source = (CLI_DIR / "main.py").read_text()
     assert "importlib" not in source
@@ -130,3 +131,49 @@ def test_no_traceback_without_debug_and_traceback_with_it(cli, config_file):
     config_file.write_text("[profiles.a]\ncontroller = 3\n")
     r = cli("--debug", "config", "show")
     assert r.exit_code == 2 and "Traceback" in r.stderr
+
+
+def test_run_writes_to_its_own_streams_and_leaves_the_process_streams_alone(monkeypatch) -> None:
+    import io
+    import sys
+
+    from avictl.cli.main import run
+
+    process_out, process_err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stdout", process_out)
+    monkeypatch.setattr(sys, "stderr", process_err)
+    for args, code, where in ((["--help"], 0, "out"), (["vs", "--help"], 0, "out"), (["config", "path", "-h"], 0, "out"),
+                              (["-o", "json", "--version"], 0, "out"), (["app"], 0, "out"), (["nope"], 2, "err")):
+        out, err = io.StringIO(), io.StringIO()
+        assert run(args, stdin=io.StringIO(), stdout=out, stderr=err) == code, args
+        assert (out if where == "out" else err).getvalue(), args
+    assert process_out.getvalue() == "" and process_err.getvalue() == ""
+
+
+def test_every_command_and_group_prints_its_help_through_run() -> None:
+    from avictl.cli._common import Command, Group
+
+    def walk(cmd):
+        yield cmd
+        for sub in getattr(cmd, "commands", {}).values():
+            yield from walk(sub)
+
+    for cmd in walk(root_command()):
+        assert isinstance(cmd, Command | Group), cmd.name
+
+
+def test_nothing_below_the_cli_prompts_or_prints() -> None:
+    """Clients, ops and the shared modules report through return values, errors and callbacks."""
+    package = CLI_DIR.parent
+    below = [p for p in package.rglob("*.py")
+             if p.relative_to(package).parts[0] in ("avi", "marathon", "mesos", "aws", "ops", "credentials.py",
+                                                     "config.py", "http.py", "files.py", "output.py")]
+    assert len(below) > 10
+    for path in below:
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                assert node.func.id not in ("print", "input"), f"{path}: {node.func.id}()"
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
+                assert "getpass" not in names, f"{path} imports getpass"

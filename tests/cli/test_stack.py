@@ -12,3 +12,4 @@ def test_stack_show(cli, aws_world):
     r = cli("stack", "show", "avi-mesos", "-o", "json", env=aws_world["env"])
     outputs = {o["OutputKey"]: o["OutputValue"] for o in json.loads(r.stdout)["Outputs"]}
     assert outputs == aws_world["stack_outputs"]
+    assert cli("stack", "show", "avi-mesos", "-o", "name", env=aws_world["env"]).stdout == "avi-mesos\n"
