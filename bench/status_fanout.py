@@ -85,10 +85,10 @@ def run_checks_sequentially(checks: list) -> list:
 
 
 def make_checks():
-    from avictl.cli._common import State
+    from avictl.cli.context import Context
     from avictl.ops.checks import Links, base_checks
 
-    st = State()
+    st = Context()
     s = st.settings
     links = Links(marathon=st.marathon, mesos=st.mesos, avi=st.avi, aws=st.aws, elb=s.elb)
     return st, base_checks(links)
