@@ -1,4 +1,4 @@
-"""A small per-profile cache of object names (apps, VSs, ELBs, SEs, node ids) for shell completion.
+"""A small per-profile cache of object names (apps, VSs, ELBs, SEs, node ids, stacks) for shell completion.
 
 List commands call `remember()` with what they just printed; a TAB asks `recall()` and gets
 an answer at once, however slow or unreachable the servers are. When the cache is older
@@ -23,7 +23,7 @@ from typing import Any
 
 from .files import write_private
 
-KINDS = ("app", "vs", "elb", "se", "node")
+KINDS = ("app", "vs", "elb", "se", "node", "stack")
 TTL = 60.0  # seconds a cached list counts as fresh
 RETRY_AFTER = 30.0  # seconds between background refresh attempts (a failing server is not hammered)
 MAX_NAMES = 50_000
@@ -31,7 +31,8 @@ REFRESH_TIMEOUT = 60.0
 
 # The list command whose `-o name` output refreshes each kind.
 LIST_COMMANDS = {"app": ("app", "list"), "vs": ("vs", "list"), "elb": ("elb", "list"), "se": ("se", "list"),
-                 "node": ("node", "list")}
+                 "node": ("node", "list"),
+                 "stack": ("stack", "list")}
 
 
 def _kind_dir(profile: str) -> Path | None:
@@ -182,7 +183,7 @@ def refresh(profile: str, kind: str, profile_flag: str | None = None) -> int:
 def main(argv: list[str]) -> int:
     if len(argv) in (3, 4) and argv[0] == "refresh" and argv[2] in KINDS:
         return refresh(argv[1], argv[2], argv[3] if len(argv) == 4 else None)
-    sys.stderr.write("usage: python -m avictl.names_cache refresh PROFILE {app|vs|elb|se|node} [PROFILE_FLAG]\n")
+    sys.stderr.write("usage: python -m avictl.names_cache refresh PROFILE {app|vs|elb|se|node|stack} [PROFILE_FLAG]\n")
     return 2
 
 

@@ -25,7 +25,7 @@ __avictl_spec() {
     'config init')
         cmds=''
         opts='--controller --username --tenant --api-version --ca-bundle --insecure --verify --password-command --marathon --marathon-username --marathon-ca-bundle --mesos --aws-profile --aws-region --aws-endpoint-url --elb --elb-url --request-timeout --from-stack --default --no-input --profile -p --output -o --query --no-headers --no-color --verbose -v --debug --help -h'
-        vals='--controller=- --username=- --tenant=- --api-version=- --ca-bundle=file --password-command=- --marathon=- --marathon-username=- --marathon-ca-bundle=file --mesos=- --aws-profile=- --aws-region=- --aws-endpoint-url=- --elb=elb --elb-url=- --request-timeout=- --from-stack=- --profile=profile -p=profile --output=format -o=format --query=-'
+        vals='--controller=- --username=- --tenant=- --api-version=- --ca-bundle=file --password-command=- --marathon=- --marathon-username=- --marathon-ca-bundle=file --mesos=- --aws-profile=- --aws-region=- --aws-endpoint-url=- --elb=elb --elb-url=- --request-timeout=- --from-stack=stack --profile=profile -p=profile --output=format -o=format --query=-'
         args=''
         ;;
     'config show')
@@ -317,7 +317,31 @@ __avictl_spec() {
         args='elb'
         ;;
     'stack')
-        cmds='show'
+        cmds='create wait events list show delete'
+        opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
+        args=''
+        ;;
+    'stack create')
+        cmds=''
+        opts='--template-file --template-url --parameter --capability --tag --on-failure --no-wait --timeout --configure --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--template-file=file --template-url=- --parameter=- --capability=- --tag=- --on-failure=on_failure --timeout=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
+        args='stack'
+        ;;
+    'stack wait')
+        cmds=''
+        opts='--timeout --configure --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--timeout=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
+        args='stack'
+        ;;
+    'stack events')
+        cmds=''
+        opts='--follow -f --limit --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--limit=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
+        args='stack'
+        ;;
+    'stack list')
+        cmds=''
         opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
         vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
         args=''
@@ -326,7 +350,13 @@ __avictl_spec() {
         cmds=''
         opts='--profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
         vals='--profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
-        args='-'
+        args='stack'
+        ;;
+    'stack delete')
+        cmds=''
+        opts='--yes -y --no-wait --timeout --profile -p --output -o --query --no-headers --no-color --request-timeout --verbose -v --debug --ca-bundle --insecure --help -h'
+        vals='--timeout=- --profile=profile -p=profile --output=format -o=format --query=- --request-timeout=- --ca-bundle=file'
+        args='stack'
         ;;
     'deploy')
         cmds=''
@@ -396,6 +426,7 @@ __avictl_choices() {
     config_key) REPLY='controller username tenant api_version ca_bundle insecure password_command marathon marathon_username marathon_ca_bundle mesos aws_profile aws_region aws_endpoint_url elb elb_url request_timeout' ;;
     http_method) REPLY='GET POST PUT PATCH DELETE' ;;
     health_protocol) REPLY='HTTP TCP' ;;
+    on_failure) REPLY='ROLLBACK DELETE DO_NOTHING' ;;
     check_url) REPLY='PATH URL' ;;
     *) REPLY='' ;;
     esac
@@ -424,7 +455,7 @@ __avictl_values() {
         local IFS=$'\n'
         COMPREPLY=($(compgen -f -- "$cur"))
         ;;
-    profile | app | vs | elb | se | node | *,*)
+    profile | app | vs | elb | se | node | stack | *,*)
         # Names come from the config file and a local cache: never from the network.
         prog=${COMP_WORDS[0]}
         command -v "$prog" >/dev/null 2>&1 || prog=avictl

@@ -145,27 +145,54 @@ def _ask(cx: Context, current: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def stack_profile(cx: Context, stack_name: str) -> dict[str, Any]:
-    """Profile keys read from a CloudFormation stack's outputs (see avictl.aws.client)."""
-    from ..config import parse_value
+def stack_profile(cx: Context, stack_name: str, stack: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Profile keys from a CloudFormation stack's outputs (avictl.aws.cloudformation.PROFILE_OUTPUTS:
+    Marathon, controller and Mesos master URLs, the ELB) and the region the stack is in."""
+    from ..aws import cloudformation as cfn
+    from ..config import KEY_BY_NAME, parse_value
 
-    stack = cx.aws().stack(stack_name)
-    outputs = {o.get("OutputKey", "").lower(): o.get("OutputValue", "") for o in stack.get("Outputs") or []}
-    wanted = {
-        "marathon": ("marathonurl", "marathon", "masterurl"),
-        "controller": ("controllerurl", "avicontroller", "controller"),
-        "elb": ("publicslaveloadbalancer", "publicslaveelb", "elbname", "loadbalancer"),
-    }
-    found: dict[str, Any] = {}
-    for key, names in wanted.items():
-        for output_name in names:
-            if outputs.get(output_name):
-                found[key] = parse_value(key, outputs[output_name])
-                break
+    aws = cx.aws()
+    if stack is None:
+        stack = cfn.describe_stack(aws, stack_name)
+    found = {key: parse_value(key, value) for key, value in cfn.profile_outputs(stack).items()
+             if key in KEY_BY_NAME}
     if not found:
         raise errors.NotFound(f"stack {stack_name!r} has no outputs avictl knows",
-                              "expected outputs such as MarathonURL, ControllerURL, PublicSlaveLoadBalancer")
+                              "expected outputs such as MarathonURL, ControllerURL, MesosMasterURL, "
+                              "PublicSlaveLoadBalancer")
+    if aws.region_name:
+        found["aws_region"] = aws.region_name
     return found
+
+
+def profile_to_configure(cx: Context) -> None:
+    """`--configure` may name a profile that does not exist yet (it is about to be written):
+    resolve the settings as for an empty profile of that name instead of failing with exit 3."""
+    from ..config import ConfigFile, load_file, selected_profile, validate_profile_name
+
+    cfg = load_file()
+    name, _ = selected_profile(cx.opts.profile, cfg)
+    validate_profile_name(name)
+    if name not in cfg.profiles:
+        cx.reload_settings(name, ConfigFile(cfg.path, cfg.default_profile, {**cfg.profiles, name: {}}, True))
+
+
+def write_stack_profile(cx: Context, stack: dict[str, Any]) -> str:
+    """`stack create|wait --configure`: the selected profile updated from the stack's outputs, as
+    `config init --from-stack` does; returns the profile's name."""
+    from ..config import KEYS, load_file, save_file, selected_profile, validate_profile_name
+
+    cfg = load_file()
+    name, _ = selected_profile(cx.opts.profile, cfg)
+    validate_profile_name(name)
+    values = stack_profile(cx, stack.get("StackName", ""), stack)
+    profile = {**cfg.profiles.get(name, {}), **values}
+    known = [k.name for k in KEYS]
+    cfg.profiles[name] = {k: profile[k] for k in known if k in profile}
+    save_file(cfg)  # it becomes the default only when asked (`avictl config use NAME`)
+    cx.info(f"wrote profile {name!r} to {cfg.path} from stack {stack.get('StackName')}: "
+            + ", ".join(f"{k} {v}" for k, v in values.items()))
+    return name
 
 
 @group.command("show")

@@ -7,7 +7,7 @@ What a value completes to is a *kind*:
   ""            free text: nothing to offer
   "file"        a path
   "profile"     a profile from the config file            (dynamic: `avictl __complete`)
-  "app", "vs", "elb", "se", "node", or several joined by commas        (dynamic: the name cache)
+  "app", "vs", "elb", "se", "node", "stack", or several joined by commas        (dynamic: the name cache)
   any name in Model.choices                               a fixed list, written into the scripts
 The tables below decide the kinds; click's own types (choices, paths) fill in the rest.
 """
@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-DYNAMIC = frozenset({"profile", "app", "vs", "elb", "se", "node"})
+DYNAMIC = frozenset({"profile", "app", "vs", "elb", "se", "node", "stack"})
 
 # Option spelling -> kind, for options whose click type says nothing useful.
 OPTION_KINDS: dict[str, str] = {
@@ -31,6 +31,8 @@ OPTION_KINDS: dict[str, str] = {
     "--app": "app",
     "--vs": "vs",
     "--elb": "elb",
+    "--from-stack": "stack",
+    "--template-file": "file",
 }
 
 # (command path prefix, parameter names, kind) for positional arguments; first match wins.
@@ -48,6 +50,7 @@ ARGUMENT_KINDS: list[tuple[str, frozenset[str], str]] = [
     ("elb", frozenset({"name", "elb", "load_balancer", "names"}), "elb"),
     ("se", frozenset({"name"}), "se"),
     ("node", frozenset({"node"}), "node"),
+    ("stack", frozenset({"name", "stack", "stack_name"}), "stack"),
     ("", frozenset({"app", "app_id", "apps", "app_ids"}), "app"),
     ("", frozenset({"file", "path", "files", "definition", "filename", "app_file"}), "file"),
 ]

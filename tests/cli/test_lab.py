@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import time
@@ -11,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 EXAMPLE = str(Path(__file__).resolve().parents[2] / "examples" / "Docker.json")
+TEMPLATE = str(Path(__file__).resolve().parents[2] / "examples" / "avi-mesos.cloudformation.json")
 
 
 def alive(pid: int) -> bool:
@@ -54,7 +56,8 @@ def test_lab_up_deploy_rerun_down(run_avictl, config_file):
         state = dict(line.split("\t", 1) for line in up.stdout.splitlines())
         pid = int(state["pid"])
         assert alive(pid)
-        assert state["controller_url"].startswith("https://127.0.0.1:")
+        # the master's processes on a loopback address of the lab's own, named by the stack's outputs
+        assert re.match(r"https://127\.\d+\.\d+\.\d+:9443$", state["controller_url"])
         # its own session: the lab survives the shell (process group) that started it
         assert os.getpgid(pid) == pid and os.getsid(pid) == pid
         text = config_file.read_text()
@@ -67,6 +70,16 @@ def test_lab_up_deploy_rerun_down(run_avictl, config_file):
         again = run_avictl("lab", "up", timeout=60)
         assert again.exit_code == 0 and "already running" in again.stderr, again
         assert int(dict(line.split("\t", 1) for line in again.stdout.splitlines())["pid"]) == pid
+
+        # the AWS world was made by `stack create` from the project's template; README's bring-up
+        # command against the running lab is "no change" and keeps the profile working
+        stack = json.loads(run_avictl("-p", "lab", "stack", "show", "avi-mesos", "-o", "json").stdout)
+        assert stack["StackStatus"] == "CREATE_COMPLETE"
+        outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+        assert outputs["ControllerURL"] == state["controller_url"] and outputs["MarathonURL"] == state["marathon_url"]
+        bring_up = run_avictl("-p", "lab", "stack", "create", "avi-mesos", "--template-file", TEMPLATE, "--parameter", "KeyName=k",
+                              "--parameter", "AcceptEULA=Yes", "--configure", timeout=60)
+        assert bring_up.exit_code == 0 and "no change" in bring_up.stderr, bring_up
 
         status = run_avictl("-p", "lab", "status", "-o", "json", timeout=60)
         assert status.exit_code == 0, status

@@ -53,3 +53,22 @@ def boto(moto_endpoint: str) -> dict[str, Any]:
     session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
                                     region_name="us-east-1")
     return {s: session.client(s, endpoint_url=moto_endpoint) for s in ("ec2", "elb", "elbv2", "cloudformation")}
+
+
+@pytest.fixture
+def cfn_lab(moto_endpoint: str):
+    """The lab's CloudFormation front on moto (reset): {"front": the server (its request log
+    records every call, `front.actions()` the CloudFormation ones), "url", "env"}."""
+    import urllib.request
+
+    from avictl.lab.cloudformation import CloudFormationFront
+
+    # moto's reset rebuilds every backend: slow on a busy machine, so a generous limit
+    req = urllib.request.Request(moto_endpoint + "/moto-api/reset", method="POST", data=b"")
+    with urllib.request.urlopen(req, timeout=120):
+        pass
+    front = CloudFormationFront(moto_endpoint, "us-east-1", resource_seconds=0.01).start()
+    try:
+        yield {"front": front, "url": front.url, "env": env_for(front.url)}
+    finally:
+        front.stop()

@@ -48,7 +48,7 @@ __avictl_values() {
         local IFS=$'\n'
         COMPREPLY=($(compgen -f -- "$cur"))
         ;;
-    profile | app | vs | elb | se | node | *,*)
+    profile | app | vs | elb | se | node | stack | *,*)
         # Names come from the config file and a local cache: never from the network.
         prog=${COMP_WORDS[0]}
         command -v "$prog" >/dev/null 2>&1 || prog=avictl

@@ -42,7 +42,7 @@ function __avictl_values --argument-names kind cur prefix
             return
         case file
             __fish_complete_path "$cur"
-        case profile app vs elb se node '*,*'
+        case profile app vs elb se node stack '*,*'
             # Names come from the config file and a local cache: never from the network.
             set -l toks (commandline -opc)
             set -l prog $toks[1]

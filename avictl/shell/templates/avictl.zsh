@@ -50,7 +50,7 @@ __avictl_values() {
     file)
       _files
       ;;
-    profile|app|vs|elb|se|node|*,*)
+    profile|app|vs|elb|se|node|stack|*,*)
       # Names come from the config file and a local cache: never from the network.
       prog=${words[1]}
       (( $+commands[$prog] )) || [[ -x $prog ]] || prog=avictl
