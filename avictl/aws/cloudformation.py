@@ -199,16 +199,26 @@ def _normal(body: str) -> Any:
 def create_stack(aws: AwsClient, name: str, *, body: str | None = None, url: str | None = None,
                  parameters: dict[str, str] | None = None, capabilities: list[str] | None = None,
                  tags: dict[str, str] | None = None, on_failure: str = "ROLLBACK") -> str:
-    """CreateStack → the stack id. An existing name is Conflict (exit 4)."""
-    reply = _call(aws, "create_stack", StackName=name, **_source(body, url),
-                  Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in (parameters or {}).items()],
-                  Capabilities=list(capabilities or []),
-                  Tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()], OnFailure=on_failure)
+    """CreateStack → the stack id. An existing name is Conflict (exit 4). Journaled (SPEC §12)."""
+    with aws.change(f"cloudformation stack {name}", "create", before=None,
+                    after={"StackName": name, "TemplateURL": url, "Parameters": dict(parameters or {}),
+                           "Capabilities": list(capabilities or []), "Tags": dict(tags or {}),
+                           "OnFailure": on_failure}) as entry:
+        reply = _call(aws, "create_stack", StackName=name, **_source(body, url),
+                      Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in (parameters or {}).items()],
+                      Capabilities=list(capabilities or []),
+                      Tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()], OnFailure=on_failure)
+        entry.after = {**(entry.after or {}), "StackId": reply.get("StackId")}
     return str(reply.get("StackId") or name)
 
 
-def delete_stack(aws: AwsClient, name: str) -> None:
-    _call(aws, "delete_stack", StackName=name)
+def delete_stack(aws: AwsClient, name: str, before: dict[str, Any] | None = None) -> None:
+    """DeleteStack (the service answers success for a stack that does not exist). Journaled (SPEC §12)."""
+    label = (before or {}).get("StackName") or name
+    keep = ("StackName", "StackId", "StackStatus", "Parameters", "Outputs")
+    with aws.change(f"cloudformation stack {label}", "delete",
+                    before={k: v for k, v in (before or {}).items() if k in keep} or {"StackName": name}, after=None):
+        _call(aws, "delete_stack", StackName=name)
 
 
 def list_stacks(aws: AwsClient) -> Iterator[dict[str, Any]]:

@@ -474,7 +474,7 @@ def delete(
     aws = st.aws()
     stack = cfn.describe_stack(aws, name)
     st.confirm(f"Delete stack {stack['StackName']} ({stack.get('StackStatus')}) and every resource it made?", yes)
-    cfn.delete_stack(aws, stack.get("StackId") or name)
+    cfn.delete_stack(aws, stack.get("StackId") or name, before=stack)
     st.info(f"deleting stack {stack['StackName']}")
     if no_wait:
         st.info(f"not waiting; follow it with `avictl stack wait {name}`")

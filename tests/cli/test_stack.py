@@ -287,6 +287,8 @@ def test_noecho_values_never_appear_in_debug_output(cli, cfn_lab, tmp_path):
     assert cfn_lab["front"].stacks["small"].params["Secret"] == "hunter2-very-secret"
     shown = cli("stack", "show", "small", "-o", "json", env=cfn_lab["env"])
     assert {"ParameterKey": "Secret", "ParameterValue": "****"} in json.loads(shown.stdout)["Parameters"]
+    history = cli("history", "-o", "json", env=cfn_lab["env"])  # the create is journaled, without the secret
+    assert "cloudformation stack small" in history.stdout and "hunter2-very-secret" not in history.stdout
 
 
 def _on_tty(argv: list[str], env: dict[str, str], answers: dict[str, str], timeout: float = 60) -> tuple[int, str]:
