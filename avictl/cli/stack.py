@@ -233,7 +233,7 @@ def _accepted(st: Context, name: str, stack_id: Any, status: str, configure: boo
                 "profile once it is complete")
     st.info(f"not waiting; follow it with `avictl stack wait {name}` or `avictl stack events {name} --follow`")
     st.out.show({"StackName": name, "StackId": stack_id, "StackStatus": status},
-                [("Name", "StackName"), ("Id", "StackId"), ("Status", "StackStatus")])
+                [("Name", "StackName"), ("Id", "StackId"), ("Status", "StackStatus")], name="StackName")
 
 
 @group.command("wait")
@@ -447,7 +447,7 @@ def show(ctx: typer.Context,
                                      ("Updated", "LastUpdatedTime")]
     for out in stack.get("Outputs", []):
         fields.append((out["OutputKey"], lambda _s, v=out.get("OutputValue"): v))
-    st.out.show(stack, fields)
+    st.out.show(stack, fields, name="StackName")
 
 
 @group.command("delete")
