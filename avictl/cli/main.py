@@ -1,8 +1,12 @@
 """The root command: global options, help sections, command registration and error mapping.
 
 Typer only. Each top-level command lives in the module of its own name (`avictl elb ...` in
-cli/elb.py) and is registered here by an explicit import: a module that fails to import
-fails every command line loudly instead of silently losing a command.
+cli/elb.py) and is registered here by an explicit import in `command_module`. The import
+happens when the command is used (`avictl vs list` imports cli/vs.py and no other command
+module), so start-up does not grow with the number of commands; a module that fails to import
+fails loudly, it never silently loses a command. The root's `--help` lists the commands from
+SUMMARIES without importing them (tests/cli/test_main.py keeps SUMMARIES equal to each
+command's own help).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import errno
 import os
 import signal
 import sys
-import traceback
+from types import ModuleType
 from typing import IO, Any
 
 import typer
@@ -19,8 +23,6 @@ from typer._click import exceptions as click_exc
 from typer.exceptions import Abort
 
 from .. import __version__, errors
-from . import (api, app, cloud, completion, config, deploy, deployment, elb, help, history, lab, login, node, pool,
-               se, stack, status, undo, vs)
 from ._common import Group, PrintAndExit, Typer
 from .context import Context, GlobalOptions
 from .iostreams import IOStreams
@@ -37,10 +39,76 @@ SECTIONS: list[tuple[str, tuple[str, ...]]] = [
     ("Shell", ("completion", "help")),
 ]
 
-# The command modules, each with register(root), in help order (login registers logout too).
-COMMAND_MODULES = (config, login, status, app, deployment, vs, pool, cloud, se, api, node, elb, stack, deploy, history,
-                   undo, lab,
-                   completion, help)
+# Each command's one-line help, shown by the root's --help without importing its module.
+SUMMARIES: dict[str, str] = {
+    "config": "Manage profiles in the config file (TOML, mode 0600).",
+    "login": "Check the controller password and keep it in the OS keyring.",
+    "logout": "End the controller session and forget the stored password and session.",
+    "status": "Check every configured link of the chain at once; one row per check.",
+    "app": "Marathon apps: list, show, post, apply, scale, restart, delete, tasks, ports, wait.",
+    "deployment": "Marathon deployments: list, watch, cancel.",
+    "vs": "Avi virtual services: list, show, and the service port of an app.",
+    "pool": "Avi pools and their members' health.",
+    "cloud": "Avi clouds (a Mesos cloud shows its Marathon URL and port ranges) and their status.",
+    "se": "Avi Service Engines: the node each runs on, its state and the virtual services placed on it.",
+    "api": "Make an authenticated controller call and print the JSON reply (like `gh api`).",
+    "node": "Mesos agents from the Mesos master, each with the Avi Service Engine on it.",
+    "elb": "Classic ELBs and ALB/NLBs: list, show, health, retarget to a port.",
+    "stack": "CloudFormation stacks: create (the seed's bring-up), wait, events, list, show, delete.",
+    "deploy": "Post an app, wait for it, find its Avi service port and point the ELB at it.",
+    "history": "Show the changes avictl made to Marathon, the controller and AWS, newest first.",
+    "undo": "Undo the changes of one command: each change's inverse, newest first, as a plan to confirm.",
+    "lab": "Run local stand-ins of Marathon, the Avi Controller and AWS (no cloud needed).",
+    "completion": "Print the completion script for bash, zsh or fish.",
+    "help": "Show the help of avictl or of a command (the same as COMMAND --help).",
+}
+
+
+def command_module(name: str) -> ModuleType:
+    """The module of a top-level command, imported now (each has register(root))."""
+    match name:
+        case "config":
+            from . import config as module
+        case "login" | "logout":
+            from . import login as module
+        case "status":
+            from . import status as module
+        case "app":
+            from . import app as module
+        case "deployment":
+            from . import deployment as module
+        case "vs":
+            from . import vs as module
+        case "pool":
+            from . import pool as module
+        case "cloud":
+            from . import cloud as module
+        case "se":
+            from . import se as module
+        case "api":
+            from . import api as module
+        case "node":
+            from . import node as module
+        case "elb":
+            from . import elb as module
+        case "stack":
+            from . import stack as module
+        case "deploy":
+            from . import deploy as module
+        case "history":
+            from . import history as module
+        case "undo":
+            from . import undo as module
+        case "lab":
+            from . import lab as module
+        case "completion":
+            from . import completion as module
+        case "help":
+            from . import help as module
+        case _:
+            raise KeyError(name)
+    return module
+
 
 ROOT_HELP = """Administer Avi Vantage with Mesos/Marathon (DC/OS) in AWS.
 
@@ -61,22 +129,52 @@ EPILOG = "Exit status: 0 ok, 1 failure (or a question answered no), 2 bad input,
 
 
 class SectionedGroup(Group):
-    """Lists the root's commands under the headings of SPEC.md §2."""
+    """The root: its commands are imported when used, and listed under the headings of SPEC.md §2."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*SUMMARIES, *(n for n in self.commands if n not in SUMMARIES)]
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in self.commands and name in SUMMARIES:
+            self._load(name)
+        return self.commands.get(name)
+
+    def load_all(self) -> SectionedGroup:
+        """Every command registered (the shell generator and the tests walk the whole tree)."""
+        for name in SUMMARIES:
+            self.get_command(None, name)
+        return self
+
+    def _load(self, name: str) -> None:
+        holder = Typer(rich_markup_mode=None, add_completion=False, pretty_exceptions_enable=False)
+        command_module(name).register(holder)
+        group = typer.main.get_group(holder)
+        for sub_name, sub in group.commands.items():
+            _plain_usage(sub)
+            self.commands.setdefault(sub_name, sub)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
-        commands = {name: cmd for name in self.list_commands(ctx)
-                    if (cmd := self.get_command(ctx, name)) is not None and not cmd.hidden}
-        if not commands:
+        from typer._click.utils import make_default_short_help
+
+        names = [n for n in self.list_commands(ctx)
+                 if n in SUMMARIES or not getattr(self.commands.get(n), "hidden", False)]
+        if not names:
             return
-        limit = formatter.width - 6 - max(len(n) for n in commands)
+        limit = formatter.width - 6 - max(len(n) for n in names)
+
+        def short(name: str) -> str:
+            if name in SUMMARIES:
+                return make_default_short_help(SUMMARIES[name], limit)
+            return self.commands[name].get_short_help_str(limit)
+
         placed: set[str] = set()
-        for title, names in SECTIONS:
-            rows = [(n, commands[n].get_short_help_str(limit)) for n in names if n in commands]
+        for title, group_names in SECTIONS:
+            rows = [(n, short(n)) for n in group_names if n in names]
             placed.update(n for n, _ in rows)
             if rows:
                 with formatter.section(f"{title} commands"):
                     formatter.write_dl(rows)
-        rest = [(n, c.get_short_help_str(limit)) for n, c in commands.items() if n not in placed]
+        rest = [(n, short(n)) for n in names if n not in placed]
         if rest:
             with formatter.section("Other commands"):
                 formatter.write_dl(rest)
@@ -140,21 +238,24 @@ def build_app() -> typer.Typer:
                        add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
     root.callback()(root_callback)
-    for module in COMMAND_MODULES:
-        module.register(root)
     return root
 
 
 _command: Any = None
 
 
-def root_command() -> Any:
-    """The click command tree (built once per process)."""
+def root_group() -> SectionedGroup:
+    """The root command; its command groups are imported when first asked for (built once per process)."""
     global _command
     if _command is None:
         _command = typer.main.get_command(build_app())
         _plain_usage(_command)
     return _command
+
+
+def root_command() -> SectionedGroup:
+    """The whole click command tree, every command module imported."""
+    return root_group().load_all()
 
 
 def _plain_usage(cmd: Any) -> None:
@@ -281,7 +382,7 @@ def run(argv: list[str] | None = None, *, stdin: IO[str] | None = None, stdout: 
     except ValueError:  # not the main thread (in-process tests): SIGTERM keeps its default
         pass
     try:
-        root = root_command()
+        root = root_group()
         rv = root.main(hoist_global_options(root, argv), prog_name="avictl", standalone_mode=False, obj=cx)
         code = rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
         if code == errors.INTERRUPTED:
@@ -292,6 +393,8 @@ def run(argv: list[str] | None = None, *, stdin: IO[str] | None = None, stdout: 
         return errors.OK
     except errors.AvictlError as exc:
         if debug:
+            import traceback
+
             traceback.print_exc(file=io.stderr)
         from .render.transport import transport_words
 
@@ -323,6 +426,8 @@ def run(argv: list[str] | None = None, *, stdin: IO[str] | None = None, stdout: 
         if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
             return _reader_went_away(io)
         if debug:
+            import traceback
+
             traceback.print_exc(file=io.stderr)
         _print(io, cx.redactor.text(errors.format_error(exc)))
         return errors.FAILURE

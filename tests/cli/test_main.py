@@ -10,7 +10,7 @@ import pytest
 from cli.helpers import init
 
 import avictl.cli
-from avictl.cli.main import COMMAND_MODULES, SECTIONS, root_command
+from avictl.cli.main import SECTIONS, SUMMARIES, command_module, root_command
 
 CLI_DIR = Path(avictl.cli.__file__).parent
 HEAVY = ("httpx", "boto3", "botocore", "rich", "keyring", "tabulate", "yaml", "tomlkit")
@@ -34,12 +34,44 @@ def test_each_command_lives_in_the_module_named_after_it() -> None:
 
 
 def test_every_command_module_is_registered_explicitly() -> None:
-    """No string table: main.py imports each module by name; a new module must be added there."""
+    """No string table: main.py imports each module by name (`from . import app as module`);
+    a new module must be added there, and a module that fails to import fails loudly."""
     infrastructure = {"main", "context", "iostreams", "progress"}
     modules = {p.stem for p in CLI_DIR.glob("*.py") if not p.stem.startswith("_")} - infrastructure
-    assert {m.__name__.rsplit(".", 1)[1] for m in COMMAND_MODULES} == modules
-    source = (CLI_DIR / "main.py").read_text()
-    assert "importlib" not in source
+    assert {command_module(name).__name__.rsplit(".", 1)[1] for name in SUMMARIES} == modules
+    tree = ast.parse((CLI_DIR / "main.py").read_text())
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1
+                for alias in node.names}
+    assert modules <= imported
+    assert "importlib" not in (CLI_DIR / "main.py").read_text()
+    with pytest.raises(KeyError):
+        command_module("nope")
+
+
+def test_the_root_help_summaries_are_the_commands_own() -> None:
+    """The root's --help lists commands without importing them: its one-liners must be theirs."""
+    root = root_command()
+    assert list(SUMMARIES) == [n for _, names in SECTIONS for n in names]
+    for name, text in SUMMARIES.items():
+        assert root.commands[name].get_short_help_str(10_000) == text, name
+
+
+def test_a_command_line_imports_only_its_own_command_module(tmp_path: Path) -> None:
+    """Start-up does not grow with the number of commands: `avictl vs --help` imports cli/vs.py
+    and no other command module; `avictl --help` imports none."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from avictl.cli.main import run; import io; run(sys.argv[1:], stdout=io.StringIO());"
+             "print(' '.join(sorted(m for m in sys.modules if m.startswith('avictl.cli.') and m.count('.') == 2)))")
+    seen = {}
+    for args in (["--help"], ["vs", "--help"], ["logout", "--help"]):
+        out = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True)
+        seen[args[0]] = set(out.stdout.split())
+    commands = {f"avictl.cli.{n}" for n in SUMMARIES}
+    assert seen["--help"] & commands == set()
+    assert seen["vs"] & commands == {"avictl.cli.vs"}
+    assert seen["logout"] & commands == {"avictl.cli.login"}
 
 
 def test_command_modules_import_nothing_heavy_at_module_level() -> None:
