@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AvictlError
+from ..procs import pid_alive
 from . import store
 
 OUTCOMES = ("unfinished", "applied", "failed", "rolled back")
@@ -307,14 +308,8 @@ def unfinished(entries: list[Entry]) -> list[Entry]:
 
 def _running(pid: int) -> bool:
     """True while the process that wrote an entry is still running (its entry is in progress)."""
-    if not pid or pid == os.getpid():
+    if not pid or pid == os.getpid() or not pid_alive(pid):
         return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import errors
+from ..procs import pid_alive
 
 PROFILE = "lab"
 REGION = "us-east-1"
@@ -38,23 +39,6 @@ def read_state(directory: Path | None = None) -> dict[str, Any] | None:
         return json.loads(path.read_text())
     except (FileNotFoundError, ValueError):
         return None
-
-
-def pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie child of this very process counts as gone.
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        return done == 0
-    except ChildProcessError:
-        return True
 
 
 def running() -> dict[str, Any] | None:

@@ -96,24 +96,25 @@ class ChangesMixin:
             return None
         return self._locked(app_id)
 
-    def _restart_app(self, app_id: str, force: bool) -> Response:
+    def _claim_existing(self, app_id: str, force: bool) -> tuple[dict[str, Any], Response | None]:
+        """The app, claimed for a change: 404 when there is none, 409 while a deployment holds it."""
         app = self.apps.get(app_id)
         if not app:
-            return self._not_found(app_id)
-        busy = self._claim(app_id, force)
-        if busy:
-            return busy
+            return {}, self._not_found(app_id)
+        return app, self._claim(app_id, force)
+
+    def _restart_app(self, app_id: str, force: bool) -> Response:
+        app, refused = self._claim_existing(app_id, force)
+        if refused:
+            return refused
         app["version"] = now()
         dep = self._start_deployment(app_id, "RestartApplication", restart=True)
         return self._deployment_reply(dep, app["version"])
 
     def _delete_app(self, app_id: str, force: bool) -> Response:
-        app = self.apps.get(app_id)
-        if not app:
-            return self._not_found(app_id)
-        busy = self._claim(app_id, force)
-        if busy:
-            return busy
+        _, refused = self._claim_existing(app_id, force)
+        if refused:
+            return refused
         self._drop_deployments_of(app_id)
         del self.apps[app_id]
         tasks = self.tasks.pop(app_id, [])
