@@ -1,7 +1,12 @@
 """Every way avictl prints data (SPEC.md §4): table, wide, json, jsonl, tsv, name, yaml, and --query.
 
 Commands hand in plain dicts (the JSON form of each object) plus the columns to show;
-this module alone decides how they look. Data goes to stdout; the only word for people on
+this module alone decides how they look. One naming convention: keys are lower_snake
+(`service_port`) in json, yaml and tsv; key/value views for people show the same keys as
+Title Case labels (`Service Port:`) made by `label()`; list tables keep kubectl's upper-case
+headers, and tsv headers are those headers in lower_snake. Objects that come straight from a
+product's API (a Marathon app, a CloudFormation stack) keep the product's own keys in json
+and yaml. Data goes to stdout; the only word for people on
 stderr is "No resources found." for an empty table at a terminal. Whether stdout is a terminal and whether to colour are decided by the caller (the
 CLI's IOStreams). tabulate and jmespath are imported only when a table or a query needs them.
 """
@@ -52,6 +57,31 @@ def dig(item: Any, path: str) -> Any:
         else:
             return None
     return item
+
+
+# Words that read as abbreviations in a label: `vips` → `VIPs`, not `Vips`.
+_ACRONYMS = {"id": "ID", "ids": "IDs", "uuid": "UUID", "ip": "IP", "ips": "IPs", "vip": "VIP", "vips": "VIPs",
+             "url": "URL", "urls": "URLs", "dns": "DNS", "elb": "ELB", "se": "SE", "ses": "SEs", "vs": "VS",
+             "vss": "VSs", "vpc": "VPC", "aws": "AWS", "api": "API", "ca": "CA", "cpu": "CPU", "cpus": "CPUs",
+             "http": "HTTP", "https": "HTTPS", "tcp": "TCP", "tls": "TLS", "ssl": "SSL", "arn": "ARN",
+             "pid": "PID", "mb": "MB", "sg": "SG", "az": "AZ", "lb": "LB"}
+_SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "per", "the", "to"})
+
+
+def snake(text: str) -> str:
+    """A key in lower_snake: `service_port` from `SERVICE PORT`, `Service Port`, `servicePort` or
+    `MesosMasterURL` (`mesos_master_url`)."""
+    if not text.isupper():
+        text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text))
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def label(key: str) -> str:
+    """The Title Case label of a key in views for people: `service_port` → `Service Port`,
+    `vips` → `VIPs`, `use_bridge_ip_as_vip` → `Use Bridge IP as VIP`."""
+    words = [w for w in snake(key).split("_") if w]
+    return " ".join(_ACRONYMS.get(w) or (w if i and w in _SMALL_WORDS else w.capitalize())
+                    for i, w in enumerate(words))
 
 
 def cell_text(value: Any) -> str:
@@ -127,12 +157,15 @@ class Printer:
             self._write_table(rows, cols)
         return count
 
-    def show(self, obj: dict, fields: list[tuple[str, str | Callable[[dict], Any]]] | None = None, *,
+    def show(self, obj: dict, fields: list[str | tuple[str, str | Callable[[dict], Any]]] | None = None, *,
              name: str | Callable[[dict], Any] | None = None) -> None:
         """Print one object: key/value lines for people, the object itself for json/jsonl/yaml.
 
-        `name` is what `-o name` prints (a key or a function of the object); by default the
-        object's "name", else its "id".
+        `fields` are the lines of the key/value views (table, wide, tsv): a key (a dotted path
+        into the object), or (key, path or function of the object). Keys are lower_snake: tsv
+        prints them as they are, table and wide as their Title Case `label()`. Without
+        `fields`, every key of the object in its order. `name` is what `-o name` prints (a key
+        or a function of the object); by default the object's "name", else its "id".
         """
         if self.query:
             self._print_query(obj)
@@ -151,15 +184,15 @@ class Printer:
                 value = name(obj) if callable(name) else dig(obj, name)
             self._write(f"{cell_text(value)}\n")
         else:
-            pairs = [(label, Column(label, getter).get(obj)) for label, getter in fields] if fields else \
-                [(k, v) for k, v in obj.items()]
-            width = max((len(label) for label, _ in pairs), default=0) + 1
-            sep = "\t" if fmt == "tsv" else None
-            for label, value in pairs:
-                if sep:
-                    self._write(f"{label}\t{cell_text(value)}\n")
-                else:
-                    self._write(f"{(label + ':').ljust(width)} {cell_text(value)}\n")
+            pairs = [(snake(f if isinstance(f, str) else f[0]),
+                      dig(obj, f) if isinstance(f, str) else Column(f[0], f[1]).get(obj)) for f in fields] \
+                if fields else [(snake(str(k)), v) for k, v in obj.items()]
+            if fmt == "tsv":
+                self._write("".join(f"{key}\t{cell_text(value)}\n" for key, value in pairs))
+                return
+            labels = [label(key) + ":" for key, _ in pairs]
+            width = max((len(text) for text in labels), default=0)
+            self._write("".join(f"{text.ljust(width)} {cell_text(value)}\n" for text, (_, value) in zip(labels, pairs)))
 
     def value(self, value: Any) -> None:
         """A bare value (a port, a URL) for `$(avictl ...)`; JSON with -o json/jsonl."""
@@ -249,7 +282,7 @@ class Printer:
             return lambda item: f"{cell_text(name(item) if callable(name) else dig(item, name))}\n"
         cols = [c for c in columns if not c.wide]
         if self.headers and self.tty:
-            self._write("\t".join(c.header for c in cols) + "\n")
+            self._write("\t".join(snake(c.header) for c in cols) + "\n")
         return lambda item: "\t".join(cell_text(c.get(item)).replace("\t", " ") for c in cols) + "\n"
 
     def _write(self, text: str) -> None:

@@ -74,7 +74,7 @@ def view(aws: AwsSession, desc: dict[str, Any], health: bool) -> dict[str, Any]:
         "name": desc["LoadBalancerName"], "type": "classic", "dns_name": desc.get("DNSName"),
         "scheme": desc.get("Scheme"), "vpc_id": desc.get("VPCId"), "arn": None,
         "security_groups": desc.get("SecurityGroups", []),
-        "source_security_group": desc.get("SourceSecurityGroup"),
+        "source_security_group": _source_group(desc.get("SourceSecurityGroup")),
         "subnets": desc.get("Subnets", []), "availability_zones": desc.get("AvailabilityZones", []),
         "listeners": listeners,
         "health_check": {"target": hc.get("Target"), "interval": hc.get("Interval"), "timeout": hc.get("Timeout"),
@@ -88,6 +88,13 @@ def view(aws: AwsSession, desc: dict[str, Any], health: bool) -> dict[str, Any]:
 
 
 # -- writes -------------------------------------------------------------------------------------
+
+
+def _source_group(group: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The ELB's source security group (EC2-Classic) in avictl's keys: group_name, owner_alias."""
+    if not group:
+        return None
+    return {"group_name": group.get("GroupName"), "owner_alias": group.get("OwnerAlias")}
 
 
 def listener_payload(listener: dict[str, Any]) -> dict[str, Any]:

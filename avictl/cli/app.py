@@ -78,20 +78,20 @@ def _app_summary(app: dict[str, Any]) -> list[tuple[str, Any]]:
     from .render.marathon import failure_text
 
     return [
-        ("ID", "id"),
-        ("INSTANCES", "instances"),
-        ("RUNNING", lambda a: a.get("tasksRunning")),
-        ("HEALTHY", lambda a: a.get("tasksHealthy") if a.get("healthChecks") else "- (no health checks)"),
-        ("STAGED", "tasksStaged"),
-        ("IMAGE", _image),
-        ("CMD", "cmd"),
-        ("NETWORK", network_mode),
-        ("SERVICE PORTS", lambda a: service_ports(a)),
-        ("CPUS", "cpus"),
-        ("MEM", "mem"),
-        ("DEPLOYMENTS", lambda a: [d.get("id") for d in a.get("deployments") or []]),
-        ("VERSION", "version"),
-        ("LAST FAILURE", lambda a: failure_text(a.get("lastTaskFailure")) or None),
+        "id",
+        "instances",
+        ("running", "tasksRunning"),
+        ("healthy", lambda a: a.get("tasksHealthy") if a.get("healthChecks") else "- (no health checks)"),
+        ("staged", "tasksStaged"),
+        ("image", _image),
+        "cmd",
+        ("network", network_mode),
+        ("service_ports", lambda a: service_ports(a)),
+        "cpus",
+        "mem",
+        ("deployments", lambda a: [d.get("id") for d in a.get("deployments") or []]),
+        "version",
+        ("last_failure", lambda a: failure_text(a.get("lastTaskFailure")) or None),
     ]
 
 
@@ -146,6 +146,9 @@ def app_list(
 @group.command("show")
 def app_show(ctx: typer.Context, app_id: str = APP_ARG) -> None:
     """Show one app: counts, image, network, service ports, deployments, last task failure.
+
+    -o json/yaml print the app as Marathon's API gives it (Marathon's keys: tasksRunning);
+    -o tsv prints the lines above with lower_snake keys (service_ports).
 
     Examples:
 
@@ -246,7 +249,7 @@ def app_apply(
         applied = apply_app(client, plan, force=force)
     for warning in applied.warnings:
         cx.warn(warning)
-    result["deploymentId"] = applied.deployment_id
+    result["deployment_id"] = applied.deployment_id
     if plan.action == CREATE:
         cx.info(f"created app {app_id}")
     else:
@@ -271,7 +274,7 @@ def _print_apply(cx: Context, result: dict[str, Any]) -> None:
                                      Column("CURRENT", lambda c: json.dumps(c["current"])),
                                      Column("DESIRED", lambda c: json.dumps(c["desired"]))], name="field")
     else:
-        out.show(result, [("ID", "id"), ("ACTION", "action"), ("DEPLOYMENT", "deploymentId")])
+        out.show(result, ["id", "action", ("deployment", "deployment_id")])
 
 
 @group.command("scale")
@@ -302,8 +305,8 @@ def app_scale(
     current = client.get_app(app_id)  # exit 3 for an unknown app: a PUT would try to create it
     if current.get("instances") == instances and not current.get("deployments"):
         cx.info(f"{app_id} already runs {instances} instance(s); no change")
-        cx.out.show({"id": str(app_id), "instances": instances, "deploymentId": None},
-                    [("ID", "id"), ("INSTANCES", "instances"), ("DEPLOYMENT", "deploymentId")])
+        cx.out.show({"id": str(app_id), "instances": instances, "deployment_id": None},
+                    ["id", "instances", ("deployment", "deployment_id")])
         return
     with force_words():
         reply = client.scale_app(app_id, instances, force=force, current=current)
@@ -311,8 +314,8 @@ def app_scale(
                                                    if reply.get("deploymentId") else ""))
     if wait:
         _wait(cx, app_id, timeout)
-    cx.out.show({"id": str(app_id), "instances": instances, "deploymentId": reply.get("deploymentId")},
-                [("ID", "id"), ("INSTANCES", "instances"), ("DEPLOYMENT", "deploymentId")])
+    cx.out.show({"id": str(app_id), "instances": instances, "deployment_id": reply.get("deploymentId")},
+                ["id", "instances", ("deployment", "deployment_id")])
 
 
 @group.command("restart")
@@ -342,8 +345,8 @@ def app_restart(
     cx.info(f"restarting {app_id} (deployment {reply.get('deploymentId')})")
     if wait:
         _wait(cx, app_id, timeout)
-    cx.out.show({"id": str(app_id), "deploymentId": reply.get("deploymentId")},
-                [("ID", "id"), ("DEPLOYMENT", "deploymentId")])
+    cx.out.show({"id": str(app_id), "deployment_id": reply.get("deploymentId")},
+                ["id", ("deployment", "deployment_id")])
 
 
 @group.command("delete")
@@ -371,8 +374,8 @@ def app_delete(
     with force_words():
         reply = client.delete_app(app_id, force=force, current=current)
     cx.info(f"deleted app {app_id}")
-    cx.out.show({"id": str(app_id), "deploymentId": reply.get("deploymentId")},
-                [("ID", "id"), ("DEPLOYMENT", "deploymentId")])
+    cx.out.show({"id": str(app_id), "deployment_id": reply.get("deploymentId")},
+                ["id", ("deployment", "deployment_id")])
 
 
 @group.command("tasks")
@@ -431,11 +434,11 @@ def app_ports(ctx: typer.Context, app_id: str = APP_ARG) -> None:
     for warning in joined.warnings:
         cx.warn(warning)
     columns = [Column("INDEX", "index", wide=True), Column("NAME", "name", wide=True),
-               Column("CONTAINER PORT", "containerPort"), Column("PROTOCOL", "protocol"),
-               Column("SERVICE PORT", "servicePort"), Column("HOST PORTS", "hostPorts")]
+               Column("CONTAINER PORT", "container_port"), Column("PROTOCOL", "protocol"),
+               Column("SERVICE PORT", "service_port"), Column("HOST PORTS", "host_ports")]
     if joined.with_avi:
-        columns.append(Column("AVI VS PORT", "aviVsPort"))
-    cx.out.list(joined.rows, columns, name=lambda r: r["servicePort"])
+        columns.append(Column("AVI VS PORT", "avi_vs_port"))
+    cx.out.list(joined.rows, columns, name="service_port")
 
 
 @group.command("wait")
@@ -462,5 +465,4 @@ def app_wait(ctx: typer.Context, app_id: str = APP_ARG, timeout: float = WAIT_TI
     p = app_progress(app)
     cx.out.show({"id": str(app_id), "instances": p.instances, "running": p.running, "healthy": p.healthy,
                       "status": "deployed"},
-                     [("ID", "id"), ("INSTANCES", "instances"), ("RUNNING", "running"), ("HEALTHY", "healthy"),
-                      ("STATUS", "status")])
+                     ["id", "instances", "running", "healthy", "status"])

@@ -65,12 +65,12 @@ def cloud_show(ctx: typer.Context, name: str = typer.Argument(..., metavar="NAME
     cx: Context = ctx.obj
     item = cx.avi().get_cloud(name)
     cx.out.show(item, [
-        ("Name", "name"),
-        ("UUID", "uuid"),
-        ("Type", "type"),
-        ("Marathon", _marathon_urls),
-        ("Port ranges", _port_ranges),
-        ("Bridge IP as VIP", "use_bridge_ip_as_vip"),
+        "name",
+        "uuid",
+        "type",
+        ("marathon", _marathon_urls),
+        ("port_ranges", _port_ranges),
+        "use_bridge_ip_as_vip",
     ])
 
 

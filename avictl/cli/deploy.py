@@ -120,18 +120,22 @@ def deploy(
     summary = result.to_dict()
     summary["plan"] = render.plan_data(result.plan) if result.plan is not None else None
     summary["listener"] = render.listener_text(result.listener) if result.listener else ""
+    pending = dry_run and result.plan is None and result.service_port is None  # a new app: no port yet
+    if pending:
+        summary["elb_action"] = "would change once the port is known"
     if cx.out.structured:
         cx.out.show(summary)
         return
     cx.out.show(summary, [
-        ("app", lambda r: f"{r['app_id']} ({r['app_action'] or '-'})"),
-        ("tasks", "tasks"),
-        ("virtual service", lambda r: f"{r['vs']} {r['vs_state'] or ''}".strip() if r["vs"] else None),
-        ("VIP", "vip"),
-        ("service port", "service_port"),
-        ("load balancer", lambda r: f"{r['elb']} ({r['elb_action'] or '-'})"),
-        ("listener", "listener"),
-        ("URL", "url"),
+        ("app", lambda r: f"{r['app_id']} ({_app_action_text(r['app_action'], dry_run)})"),
+        "tasks",
+        ("virtual_service", lambda r: f"{r['vs']} {r['vs_state'] or ''}".strip() if r["vs"] else None),
+        "vip",
+        ("service_port", lambda r: r["service_port"] if not pending else "- (known once the app exists)"),
+        ("load_balancer", lambda r: f"{r['elb']} ({r['elb_action'] or '-'})" if not pending else
+         f"{r['elb']} (would point listener {lport} and its health check at the app's service port once it is known)"),
+        ("listener", lambda r: _listener_summary(result, pending)),
+        "url",
         ("probe", _probe_text),
     ])
     if not dry_run and not result.changed:
@@ -178,6 +182,28 @@ class _Reporter:
             result = "dry run: would make " + "; ".join(f"{w} {a} (now {b})" for w, b, a in render.plan_rows(result)
                                                         if a != b)
         self.progress.skip(result)
+
+
+def _app_action_text(action: str, dry_run: bool) -> str:
+    """`create`, or `would create` in a dry run (`unchanged` either way)."""
+    return f"would {action}" if dry_run and action and action != "unchanged" else (action or "-")
+
+
+def _listener_summary(result: Any, pending: bool) -> str | None:
+    """The listener as it is, or in a dry run the one it would become, with how it is now:
+    `80/HTTP → 10001/HTTP (now 80/HTTP → 80/HTTP)`; for a new app the port is a placeholder."""
+    from .render import elb as render
+
+    if result.listener is None:
+        return None
+    now = render.listener_text(result.listener)
+    if pending:
+        after = render.listener_text({**result.listener, "instance_ports": [], "instance_port": "<service port>"})
+    elif result.plan is not None and result.elb_action == "would change":
+        after = render.listener_text(result.plan.listener_after)
+    else:
+        return now
+    return f"{after} (now {now})" if after != now else now
 
 
 def _probe_text(r: dict) -> str | None:

@@ -121,7 +121,7 @@ def deployment_cancel(
     cx.confirm(f"{'Stop' if force else 'Roll back'} deployment {deployment_id} of {apps}?", yes)
     reply = client.cancel_deployment(deployment_id, force=force)
     result = {"id": deployment_id, "action": "stopped" if force else "rolled back",
-              "rollbackDeploymentId": reply.get("deploymentId")}
+              "rollback_deployment_id": reply.get("deploymentId")}
     cx.info(f"deployment {deployment_id} {result['action']}" +
             (f"; rollback deployment {reply['deploymentId']}" if reply.get("deploymentId") else ""))
-    cx.out.show(result, [("ID", "id"), ("ACTION", "action"), ("ROLLBACK DEPLOYMENT", "rollbackDeploymentId")])
+    cx.out.show(result, ["id", "action", ("rollback_deployment", "rollback_deployment_id")])

@@ -91,14 +91,13 @@ def elb_show(ctx: typer.Context, name: str = typer.Argument(None, metavar="NAME"
     cx: Context = ctx.obj
     lb = cx.aws().load_balancer(_elb_name(cx, name))
     cx.out.show(lb, [
-        ("Name", "name"), ("Type", "type"), ("DNS name", "dns_name"), ("Scheme", "scheme"), ("VPC", "vpc_id"),
-        ("Security groups", "security_groups"),
-        ("Listeners", lambda lb: "; ".join(listener_text(ls) for ls in lb["listeners"])),
-        ("Health check", lambda lb: health_text(lb.get("health_check"))),
-        ("Target groups", lambda lb: [f"{t['name']} ({t['protocol']}:{t['port']})" for t in lb["target_groups"]]
+        "name", "type", "dns_name", "scheme", ("vpc", "vpc_id"), "security_groups",
+        ("listeners", lambda lb: "; ".join(listener_text(ls) for ls in lb["listeners"])),
+        ("health_check", lambda lb: health_text(lb.get("health_check"))),
+        ("target_groups", lambda lb: [f"{t['name']} ({t['protocol']}:{t['port']})" for t in lb["target_groups"]]
          or None),
-        ("Instances", lambda lb: f"{_instances_text(lb)} in service"),
-        ("Instance states", lambda lb: "; ".join(f"{i['id']} {i.get('state')}" for i in lb["instances"]) or None),
+        ("instances", lambda lb: f"{_instances_text(lb)} in service"),
+        ("instance_states", lambda lb: "; ".join(f"{i['id']} {i.get('state')}" for i in lb["instances"]) or None),
     ])
 
 

@@ -120,8 +120,8 @@ def node_show(ctx: typer.Context, node: str = typer.Argument(..., metavar="ID|HO
     if row is None:
         raise errors.NotFound(f"no Mesos agent {node!r}", "list them with `avictl node list`")
     cx.out.show(row, [
-        ("id", "id"), ("hostname", "hostname"), ("address", "address"), ("active", "active"),
+        "id", "hostname", "address", "active",
         ("cpus", lambda r: _ratio(r.get("cpus_used"), r.get("cpus"))),
         ("mem", lambda r: _ratio(r.get("mem_used"), r.get("mem"), " MB")),
-        ("se", "se"), ("se state", "se_state"), ("virtual services", "vss"),
+        "se", "se_state", ("virtual_services", "vss"),
     ])

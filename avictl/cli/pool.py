@@ -61,11 +61,11 @@ def pool_show(
     cx: Context = ctx.obj
     item = cx.avi().get_pool(name, tenant=tenant or None)
     cx.out.show(item, [
-        ("Name", "name"),
-        ("UUID", "uuid"),
-        ("Enabled", "enabled"),
-        ("Algorithm", "lb_algorithm"),
-        ("Members", lambda i: [f"{m['ip']}:{m['port']} {oper_state_text(m['health'])}" for m in i.get("members") or []]),
-        ("Cloud", "cloud"),
-        ("Tenant", "tenant"),
+        "name",
+        "uuid",
+        "enabled",
+        ("algorithm", "lb_algorithm"),
+        ("members", lambda i: [f"{m['ip']}:{m['port']} {oper_state_text(m['health'])}" for m in i.get("members") or []]),
+        "cloud",
+        "tenant",
     ])

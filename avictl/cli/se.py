@@ -71,7 +71,6 @@ def se_show(ctx: typer.Context, name: str = typer.Argument(..., metavar="NAME|UU
     cx: Context = ctx.obj
     item = get_service_engine(cx.avi(), name)
     cx.out.show(item, [
-        ("name", "name"), ("uuid", "uuid"), ("node", "node"), ("state", "state"), ("reason", "reason"),
-        ("connected", "connected"), ("power", "power_state"), ("version", "version"), ("cloud", "cloud"),
-        ("virtual services", "vss"),
+        "name", "uuid", "node", "state", "reason", "connected", ("power", "power_state"), "version", "cloud",
+        ("virtual_services", "vss"),
     ])

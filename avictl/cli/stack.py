@@ -233,7 +233,7 @@ def _accepted(st: Context, name: str, stack_id: Any, status: str, configure: boo
                 "profile once it is complete")
     st.info(f"not waiting; follow it with `avictl stack wait {name}` or `avictl stack events {name} --follow`")
     st.out.show({"StackName": name, "StackId": stack_id, "StackStatus": status},
-                [("Name", "StackName"), ("Id", "StackId"), ("Status", "StackStatus")], name="StackName")
+                [("name", "StackName"), ("id", "StackId"), ("status", "StackStatus")], name="StackName")
 
 
 @group.command("wait")
@@ -430,7 +430,9 @@ def show(ctx: typer.Context,
          name: str = typer.Argument(..., metavar="NAME", help="CloudFormation stack name or id.")) -> None:
     """Show a CloudFormation stack's status and outputs.
 
-    `avictl config init --from-stack NAME` fills a profile from the same outputs.
+    `avictl config init --from-stack NAME` fills a profile from the same outputs. -o json/yaml
+    print the stack as CloudFormation gives it (StackStatus, Outputs); -o tsv prints the lines
+    with lower_snake keys (an output MesosMasterURL as mesos_master_url).
 
     Examples:
 
@@ -442,10 +444,10 @@ def show(ctx: typer.Context,
 
     st: Context = ctx.obj
     stack = cfn.describe_stack(st.aws(), name)
-    fields: list[tuple[str, Any]] = [("Name", "StackName"), ("Status", "StackStatus"),
-                                     ("Reason", "StackStatusReason"), ("Created", "CreationTime"),
-                                     ("Updated", "LastUpdatedTime")]
-    for out in stack.get("Outputs", []):
+    fields: list[tuple[str, Any]] = [("name", "StackName"), ("status", "StackStatus"),
+                                     ("reason", "StackStatusReason"), ("created", "CreationTime"),
+                                     ("updated", "LastUpdatedTime")]
+    for out in stack.get("Outputs", []):  # an output's key, MesosMasterURL, reads mesos_master_url here
         fields.append((out["OutputKey"], lambda _s, v=out.get("OutputValue"): v))
     st.out.show(stack, fields, name="StackName")
 

@@ -115,6 +115,9 @@ def vs_show(
 ) -> None:
     """Show one virtual service: VIPs, services, state, pool members with health.
 
+    -o json/yaml print avictl's summary (lower_snake keys) with the controller's own object
+    under `config`.
+
     Examples:
 
     \b
@@ -125,18 +128,18 @@ def vs_show(
     client = cx.avi()
     item = client.describe_virtualservice(name, tenant=tenant or None, known_apps=_known_apps(cx))
     cx.out.show(item, [
-        ("Name", "name"),
-        ("UUID", "uuid"),
-        ("State", lambda i: oper_state_text(i.get("state"))),
-        ("Enabled", "enabled"),
-        ("VIPs", "vips"),
-        ("Services", _ports_text),
-        ("Placement", lambda i: "east-west" if i.get("east_west") else "north-south"),
-        ("Pool", "pool"),
-        ("Members", lambda i: [f"{m['ip']}:{m['port']} {oper_state_text(m['health'])}" for m in i.get("members") or []]),
-        ("App", "app"),
-        ("Cloud", "cloud"),
-        ("Tenant", "tenant"),
+        "name",
+        "uuid",
+        ("state", lambda i: oper_state_text(i.get("state"))),
+        "enabled",
+        "vips",
+        ("services", _ports_text),
+        ("placement", lambda i: "east-west" if i.get("east_west") else "north-south"),
+        "pool",
+        ("members", lambda i: [f"{m['ip']}:{m['port']} {oper_state_text(m['health'])}" for m in i.get("members") or []]),
+        "app",
+        "cloud",
+        "tenant",
     ])
 
 

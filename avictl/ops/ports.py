@@ -54,8 +54,8 @@ def require_reachable(found: AppPort, force: bool) -> str | None:
 
 @dataclass
 class AppPorts:
-    """One row per container port: index, name, containerPort, protocol, servicePort, hostPorts
-    (and aviVsPort when a controller was asked)."""
+    """One row per container port: index, name, container_port, protocol, service_port, host_ports
+    (and avi_vs_port when a controller was asked)."""
 
     app: dict[str, Any]
     rows: list[dict[str, Any]]
@@ -97,9 +97,9 @@ def app_ports(marathon: Any, app_id: AppId, *, avi: Any | None = None) -> AppPor
     rows = []
     for i, port in enumerate(container_ports(app)):
         hosts = [f"{t.get('host')}:{(t.get('ports') or [])[i]}" for t in tasks if len(t.get("ports") or []) > i]
-        rows.append({"index": i, "name": port.get("name"), "containerPort": port["containerPort"],
-                     "protocol": port.get("protocol") or "tcp", "servicePort": port["servicePort"],
-                     "hostPorts": hosts})
+        rows.append({"index": i, "name": port.get("name"), "container_port": port["containerPort"],
+                     "protocol": port.get("protocol") or "tcp", "service_port": port["servicePort"],
+                     "host_ports": hosts})
     result = AppPorts(app, rows)
     if vs_port is None:
         return result
@@ -109,11 +109,11 @@ def app_ports(marathon: Any, app_id: AppId, *, avi: Any | None = None) -> AppPor
         result.warnings.append(warning)
 
     def listens(r: dict[str, Any]) -> bool:  # a north-south VS may listen on the container port
-        return port in (r["servicePort"], r["containerPort"])
+        return port in (r["service_port"], r["container_port"])
 
     matched = any(listens(r) for r in rows)
     for r in rows:
-        r["aviVsPort"] = port if (listens(r) or (not matched and r["index"] == 0)) else None
+        r["avi_vs_port"] = port if (listens(r) or (not matched and r["index"] == 0)) else None
     return result
 
 

@@ -26,20 +26,20 @@ def test_post_waits_then_ports_show_the_assigned_service_port(cli, marathon_lab,
     r = cli("app", "ports", "/webapp1", "-o", "json", env=marathon_profile_env)
     assert r.exit_code == 0, r
     rows = json.loads(r.stdout)
-    assert rows[0]["containerPort"] == 80 and rows[0]["servicePort"] >= 10000
-    hosts = {h.split(":")[0] for h in rows[0]["hostPorts"]}
+    assert rows[0]["container_port"] == 80 and rows[0]["service_port"] >= 10000
+    hosts = {h.split(":")[0] for h in rows[0]["host_ports"]}
     assert hosts == {"10.0.1.10", "10.0.1.11"}
-    assert "aviVsPort" not in rows[0]  # no controller configured
+    assert "avi_vs_port" not in rows[0]  # no controller configured
 
     r = cli("app", "ports", "webapp1", env=marathon_profile_env)
-    assert r.exit_code == 0 and f"\t{rows[0]['servicePort']}\t" in r.stdout
+    assert r.exit_code == 0 and f"\t{rows[0]['service_port']}\t" in r.stdout
 
 
 def test_post_new_network_form(cli, marathon15, marathon09):
     r = cli("app", "post", DOCKER_15, "-o", "json", env={"MARATHON_URL": marathon15.url})
     assert r.exit_code == 0, r
     r = cli("app", "ports", "/web/frontend", "-o", "json", env={"MARATHON_URL": marathon15.url})
-    assert json.loads(r.stdout)[0]["servicePort"] >= 10000
+    assert json.loads(r.stdout)[0]["service_port"] >= 10000
     # 0.9 ignores the 1.5 form: say so
     r = cli("app", "post", DOCKER_15, "--no-wait", env={"MARATHON_URL": marathon09.url})
     assert r.exit_code == 0, r
@@ -116,7 +116,7 @@ def test_list_show_tasks_scale_restart_delete(cli, marathon_lab, marathon_profil
     r = cli("app", "list", "-o", "name", env=env)
     assert r.stdout == "/webapp1\n"
     r = cli("app", "show", "webapp1", env=env)
-    assert r.exit_code == 0 and "NETWORK\tBRIDGE" in r.stdout
+    assert r.exit_code == 0 and "network\tBRIDGE" in r.stdout
     r = cli("app", "tasks", "webapp1", "-o", "json", env=env)
     tasks = json.loads(r.stdout)
     assert len(tasks) == 2 and {t["host"] for t in tasks} == {"10.0.1.10", "10.0.1.11"}
@@ -254,7 +254,7 @@ def test_ports_show_the_avi_column_only_with_a_controller(cli, marathon_lab, mar
     r = cli("app", "ports", "webapp1", "-o", "json", env=env)
     assert r.exit_code == 0, r
     rows = json.loads(r.stdout)
-    assert rows[0]["aviVsPort"] == "-" and "warning:" in r.stderr
+    assert rows[0]["avi_vs_port"] == "-" and "warning:" in r.stderr
 
 
 def test_ports_show_the_avi_vs_port_from_the_controller(cli, avi_marathon, avi_env):
@@ -263,4 +263,4 @@ def test_ports_show_the_avi_vs_port_from_the_controller(cli, avi_marathon, avi_e
     r = cli("app", "ports", "/webapp1", "-o", "json", env=env)
     assert r.exit_code == 0, r
     row = json.loads(r.stdout)[0]
-    assert row["aviVsPort"] == row["servicePort"] >= 10000, r
+    assert row["avi_vs_port"] == row["service_port"] >= 10000, r

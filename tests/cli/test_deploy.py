@@ -51,6 +51,46 @@ def test_deploy_dry_run_changes_nothing(cli, seed_lab, boto):
     assert not seed_lab["marathon"].sent("POST") and not seed_lab["marathon"].sent("PUT")
 
 
+def _summary(text: str) -> dict[str, str]:
+    return dict(line.split("\t", 1) for line in text.splitlines())
+
+
+def test_dry_run_summary_shows_what_each_step_would_set(cli, seed_lab, boto):
+    """Issue 13 item 16: the target next to "(would change)", not the current listener; for a new
+    app, what the load balancer step would do once the port is known, not `(-)`."""
+    env = seed_lab["env"]
+    new = _summary(cli("deploy", EXAMPLE, "--dry-run", env=env).stdout)
+    assert new["app"] == "/webapp1 (would create)"
+    assert new["service_port"] == "- (known once the app exists)"
+    assert new["load_balancer"] == ("avi-mesos-PublicSlaveL (would point listener 80 and its health check at the "
+                                    "app's service port once it is known)")
+    assert new["listener"] == "80/HTTP → <service port>/HTTP (now 80/HTTP → 80/HTTP)"
+    table = cli("deploy", EXAMPLE, "--dry-run", "-o", "table", env=env).stdout
+    assert "(-)" not in table and "Load Balancer:" in table
+    assert json.loads(cli("deploy", EXAMPLE, "--dry-run", "-o", "json", env=env).stdout)["elb_action"] == \
+        "would change once the port is known"
+
+    # the app exists, the ELB still forwards to port 80: the listener it would set, with the current one
+    assert cli("app", "post", EXAMPLE, env=env).exit_code == 0
+    before = listener(boto, "avi-mesos-PublicSlaveL")
+    r = cli("deploy", EXAMPLE, "--dry-run", env=env)
+    assert r.exit_code == 0, r
+    shown = _summary(r.stdout)
+    port = int(shown["service_port"])
+    assert shown["app"] == "/webapp1 (unchanged)"
+    assert shown["load_balancer"] == "avi-mesos-PublicSlaveL (would change)"
+    assert shown["listener"] == f"80/HTTP → {port}/HTTP (now 80/HTTP → 80/HTTP)"
+    assert listener(boto, "avi-mesos-PublicSlaveL") == before
+    data = json.loads(cli("deploy", EXAMPLE, "--dry-run", "-o", "json", env=env).stdout)
+    assert data["elb_action"] == "would change" and data["plan"]["after"]["listener"] == f"80/HTTP → {port}/HTTP"
+
+    # once deployed, nothing would change: the listener as it is
+    assert cli("deploy", EXAMPLE, "--yes", env=env).exit_code == 0
+    done = _summary(cli("deploy", EXAMPLE, "--dry-run", env=env).stdout)
+    assert done["load_balancer"] == "avi-mesos-PublicSlaveL (unchanged)"
+    assert done["listener"] == f"80/HTTP → {port}/HTTP"
+
+
 def test_deploy_needs_yes_without_a_terminal_and_sends_nothing(cli, seed_lab):
     r = cli("deploy", EXAMPLE, env=seed_lab["env"])
     assert r.exit_code == 2 and "--yes" in r.stderr

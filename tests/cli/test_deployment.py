@@ -17,7 +17,7 @@ def test_deployment_cancel_rolls_back(cli, marathon_lab, marathon_profile_env):
     marathon_lab.deploy_seconds = 2  # the rollback is still in progress when `watch` starts
     r = cli("deployment", "cancel", deps[0]["id"], "--yes", "-o", "json", env=marathon_profile_env)
     assert r.exit_code == 0, r
-    rollback = json.loads(r.stdout)["rollbackDeploymentId"]
+    rollback = json.loads(r.stdout)["rollback_deployment_id"]
     assert rollback
     r = cli("deployment", "watch", rollback, "--timeout", "5", env=marathon_profile_env)
     assert r.exit_code == 0, r

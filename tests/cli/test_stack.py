@@ -399,7 +399,7 @@ def test_stack_names_complete_from_the_name_cache(cli, cfn_lab, avictl_home):
 def test_stack_show(cli, aws_world):
     r = cli("stack", "show", "avi-mesos", "-o", "table", env=aws_world["env"])
     assert r.exit_code == 0, r
-    assert "CREATE_COMPLETE" in r.stdout and "PublicSlaveLoadBalancer: avi-mesos-PublicSlaveL" in r.stdout
+    assert "CREATE_COMPLETE" in r.stdout and "Public Slave Load Balancer: avi-mesos-PublicSlaveL" in r.stdout
     r = cli("stack", "show", "avi-mesos", "-o", "json", env=aws_world["env"])
     outputs = {o["OutputKey"]: o["OutputValue"] for o in json.loads(r.stdout)["Outputs"]}
     assert outputs == aws_world["stack_outputs"]

@@ -56,8 +56,8 @@ def test_vs_show_with_members(cli, avi_env, web_app, avi_marathon):
     r = cli("vs", "show", "/group/web", env=avi_env)
     assert r.exit_code == 0, r
     fields = dict(line.split("\t", 1) for line in r.stdout.splitlines())
-    assert fields["Name"] == "web.group" and fields["State"] == "UP" and fields["VIPs"] == "10.10.0.1"
-    assert fields["Members"] == "10.0.1.10:31000 UP,10.0.1.11:31001 UP"
+    assert fields["name"] == "web.group" and fields["state"] == "UP" and fields["vips"] == "10.10.0.1"
+    assert fields["members"] == "10.0.1.10:31000 UP,10.0.1.11:31001 UP"
     shown = json.loads(cli("vs", "show", "web.group", "-o", "json", env=avi_env).stdout)
     assert shown["app"] == "/group-web"  # without Marathon: the flat guess, from the pool's name
     shown = json.loads(cli("vs", "show", "web.group", "-o", "json",

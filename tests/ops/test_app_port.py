@@ -44,7 +44,7 @@ def test_avi_wins_over_marathon_when_both_are_given(avi_lab, avi_marathon, avi_c
     assert found.source == AVI and found.port == avi.vs_port_for_app("/web")
     joined = app_ports(marathon, AppId("web"), avi=avi)
     assert joined.with_avi and not joined.warnings
-    assert [r["aviVsPort"] for r in joined.rows] == [found.port]
+    assert [r["avi_vs_port"] for r in joined.rows] == [found.port]
     avi.close()
     marathon.close()
 
@@ -57,8 +57,8 @@ def test_an_unreachable_controller_is_a_warning_and_the_marathon_part_stands(mar
     joined = app_ports(marathon, AppId("/web"), avi=dead)
     assert joined.with_avi and len(joined.warnings) == 1 and "unavailable" in joined.warnings[0]
     row = joined.rows[0]
-    assert row["containerPort"] == 80 and row["servicePort"] > 0 and row["aviVsPort"] == "-"
-    assert len(row["hostPorts"]) == 1
+    assert row["container_port"] == 80 and row["service_port"] > 0 and row["avi_vs_port"] == "-"
+    assert len(row["host_ports"]) == 1
     marathon.close()
 
 

@@ -25,8 +25,8 @@ def check_security_groups(aws: AwsClient, plan: Plan) -> None:
     sources = list(lb.get("security_groups") or [])
     src_name = src_owner = None
     if not sources and lb.get("source_security_group"):
-        src_name = lb["source_security_group"].get("GroupName")
-        src_owner = lb["source_security_group"].get("OwnerAlias")
+        src_name = lb["source_security_group"].get("group_name")
+        src_owner = lb["source_security_group"].get("owner_alias")
     ids = sorted({i["id"] for i in lb.get("instances", []) if str(i.get("id", "")).startswith("i-")})
     if not sources and not src_name:
         plan.notices.append(Notice("no_security_group", {"load_balancer": plan.name, "port": plan.instance_port}))
