@@ -129,3 +129,25 @@ def elb_reach(avi: Any, vs: dict[str, Any]) -> Reach:
                  f"cloud {cloud_name} does not make service ports accessible on the agents' own addresses "
                  f"(mesos_configuration.services_accessible_all_interfaces is off), so the {placement} virtual "
                  f"service {vs.get('name')} answers only on its VIP, not where the load balancer forwards")
+
+
+def virtualservices_on_port(avi: Any, port: int) -> list[dict[str, Any]]:
+    """The raw VSs of every tenant with a service listening on `port` (port..port_range_end).
+
+    Light reads (names, services, pool and cloud references; no runtime, no VIPs): what tells
+    which app the traffic an ELB forwards to `<agent>:<port>` belongs to.
+    """
+    params = {"include_name": "true", "fields": "name,uuid,services,pool_ref,cloud_ref,cloud_type,tenant_ref,"
+                                                  "east_west_placement"}
+    found = []
+    for vs in avi.iter_objects("virtualservice", params, tenant=ALL_TENANTS):
+        for service in (vs.get("services") or []) if isinstance(vs, dict) else []:
+            try:
+                low = int(service.get("port"))
+                high = int(service.get("port_range_end") or low)
+            except (TypeError, ValueError):
+                continue
+            if low <= port <= high:
+                found.append(vs)
+                break
+    return found

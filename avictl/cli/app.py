@@ -358,6 +358,11 @@ def app_delete(
 ) -> None:
     """Delete an app and kill its tasks (asks on a terminal; --yes in scripts).
 
+    Before the delete, the load balancers of the profile's AWS region that forward to the
+    app's port (its virtual service's, else its Marathon service port) are named in a
+    warning: afterwards they forward to nothing until retargeted. Without AWS settings
+    nothing is said about load balancers.
+
     Examples:
 
     \b
@@ -370,12 +375,33 @@ def app_delete(
     app_id = AppId(app_id)
     client = cx.marathon()
     current = client.get_app(app_id)  # exit 3 before asking about an app that is not there
+    if yes or cx.io.can_prompt:  # else the confirmation below refuses at once (exit 2)
+        _warn_forwarding_elbs(cx, current)
     cx.confirm(f"Delete app {app_id} and kill its tasks?", yes)
     with force_words():
         reply = client.delete_app(app_id, force=force, current=current)
     cx.info(f"deleted app {app_id}")
     cx.out.show({"id": str(app_id), "deployment_id": reply.get("deploymentId")},
                 ["id", ("deployment", "deployment_id")])
+
+
+def _warn_forwarding_elbs(cx: Context, app: dict[str, Any]) -> None:
+    """Before a delete: name the load balancers that will still forward to the app's port."""
+    if not cx.has_aws:
+        return  # no AWS for this profile: nothing to say about load balancers
+    from ..ops.app_index import elbs_forwarding_to_app
+
+    found = elbs_forwarding_to_app(app, aws=cx.aws(), avi=cx.avi() if cx.has_controller else None)
+    for warning in found.warnings:
+        cx.warn(warning)
+    import shlex
+
+    profile = f" -p {shlex.quote(cx.opts.profile)}" if cx.opts.profile else ""
+    for f in found.value:
+        lport = f" --listener-port {f.listener_port}" if f.listener_port != 80 else ""
+        cx.warn(f"{f.elb} forwards :{f.listener_port} to port {f.port}, which serves {f.app_id}: after the delete "
+                f"it still forwards there, to nothing; point it elsewhere with "
+                f"`avictl{profile} elb retarget {shlex.quote(f.elb)}{lport} --app APP`")
 
 
 @group.command("tasks")

@@ -113,6 +113,12 @@ class Context:
     def has_marathon(self) -> bool:
         return bool(self.settings.marathon)
 
+    @property
+    def has_aws(self) -> bool:
+        """The profile (or the environment) names an AWS region, endpoint or profile."""
+        s = self.settings
+        return bool(s.aws_region or s.aws_endpoint_url or s.aws_profile)
+
     # -- messages on stderr -----------------------------------------------------------------
 
     def warn(self, message: str) -> None:

@@ -46,6 +46,10 @@ def deploy(
     confirm, rollback on failure); wait until instances are in service; optionally probe
     the ELB URL. Re-running converges and changes nothing that is already right.
 
+    A warning comes before the question (and with --yes) when the ELB now serves another
+    Marathon app, naming it, and when an internet-facing ELB would point at an east-west
+    (internal) virtual service; on a terminal that second case is asked about again.
+
     Examples:
 
     \b
@@ -53,6 +57,8 @@ def deploy(
       avictl deploy Docker.json --set instances=3 --yes --check-url /
       avictl deploy Docker.json --dry-run
     """
+    import dataclasses
+
     from ..marathon import appdef
     from ..ops.deploy import STEPS, DeployOptions
     from ..ops.deploy import deploy as run_deploy
@@ -87,12 +93,21 @@ def deploy(
         progress.close()
         return cx.confirm(question, yes)
 
+    warned: list[str] = []
+
+    def warn(about: object) -> None:
+        """A change that moves traffic: said at once (also with --yes), and again next to the plan."""
+        text = render.move_text(about) if hasattr(about, "from_ports") else render.east_west_text(about)
+        warned.append(text)
+        progress.close()
+        cx.warn(text)
+
     def confirm(plan: object) -> bool:
         if yes:
             return True
         rows = "\n".join(f"  {w}\n    before: {b}\n    after:  {a}" for w, b, a in render.plan_rows(plan))
         progress.close()
-        cx.info(f"planned change to {elb}:\n{rows}")
+        cx.info(f"planned change to {elb}:\n{rows}" + "".join(f"\n  warning: {w}" for w in warned))
         return cx.confirm(f"Change {elb}?", yes)
 
     avi = cx.avi() if cx.has_controller else None
@@ -104,7 +119,7 @@ def deploy(
                          fix_security_group=fix_security_group, check_url=check_url,
                          elb_url=s.elb_url_for(elb), timeout=timeout,
                          vs_timeout=min(timeout, 300), health_timeout=min(timeout, 300), dry_run=dry_run,
-                         confirm_app=confirm_app, confirm=confirm, http=cx.http_options("probe"),
+                         confirm_app=confirm_app, confirm=confirm, warn=warn, http=cx.http_options("probe"),
                          force_unreachable=force)
     try:
         with render.flag_words(DEPLOY_FLAGS), wait_words():
@@ -123,6 +138,8 @@ def deploy(
     pending = dry_run and result.plan is None and result.service_port is None  # a new app: no port yet
     if pending:
         summary["elb_action"] = "would change once the port is known"
+    summary["moves"] = dataclasses.asdict(result.moves) if result.moves is not None else None
+    summary["exposure"] = dataclasses.asdict(result.exposure) if result.exposure is not None else None
     if cx.out.structured:
         cx.out.show(summary)
         return

@@ -191,6 +191,10 @@ def elb_retarget(
     settings are restored (exit 8). Rules avictl added that nothing uses any more are
     removed. The plan lists every AWS call and its undo. Running it again changes nothing.
 
+    A warning comes before the question (and with --yes) when the listener leaves the port
+    of another Marathon app, naming it, and when --app points an internet-facing load
+    balancer at an east-west (internal) virtual service.
+
     Examples:
 
     \b
@@ -211,7 +215,8 @@ def elb_retarget(
                                     "healthy_threshold": healthy_threshold,
                                     "unhealthy_threshold": unhealthy_threshold})
         ops.validate_health_protocol(health_protocol)
-    new_port = parse_port(port, "--port") if port is not None else _port_for_app(cx, app, force)
+    found = _port_for_app(cx, app, force) if port is None else None
+    new_port = parse_port(port, "--port") if found is None else found.port
 
     aws = cx.aws()
     with render.flag_words():
@@ -228,6 +233,7 @@ def elb_retarget(
     structured = cx.out.structured
     if not structured:
         _print_plan(cx, plan)
+    moves = _traffic_warnings(cx, plan, app, found)
 
     def progress(event: Any) -> None:
         text = render.event_text(event)
@@ -235,6 +241,7 @@ def elb_retarget(
             cx.info(f"  {text}")
 
     result = render.plan_data(plan)
+    result.update(moves)
     if plan.no_change:
         cx.info(f"no change: {lb_name} already forwards {render.listener_text(plan.listener_after)} "
                 f"with health check {plan.health_after['target']}")
@@ -268,9 +275,37 @@ def _print_plan(cx: Context, plan: Any) -> None:
                                           Column("UNDO", "undo")], name="step")
 
 
-def _port_for_app(cx: Context, app: str, force: bool = False) -> int:
-    """The app's Avi virtual service port (stopping when the ELB cannot reach it, unless `force`),
-    or its Marathon service port when no controller is configured."""
+def _traffic_warnings(cx: Context, plan: Any, app: str | None, found: Any) -> dict[str, Any]:
+    """Warn (before the question) when the change moves the listener off another app's port, or
+    points an internet-facing load balancer at an east-west virtual service; the same as data."""
+    import dataclasses
+
+    from ..ops.app_index import traffic_move
+    from ..ops.ports import east_west_exposure
+    from .render import elb as render
+
+    data: dict[str, Any] = {"moves": None, "exposure": None}
+    if plan.no_change:
+        return data
+    if cx.has_controller or cx.has_marathon:
+        move = traffic_move(plan.name, plan.listener_before, to_port=plan.instance_port, to_app=app,
+                            avi=cx.avi() if cx.has_controller else None,
+                            marathon=cx.marathon() if cx.has_marathon else None)
+        for warning in move.warnings:
+            cx.warn(warning)
+        if move.value is not None:
+            cx.warn(render.move_text(move.value))
+            data["moves"] = dataclasses.asdict(move.value)
+    exposure = east_west_exposure(found, plan.lb) if found is not None else None
+    if exposure is not None:
+        cx.warn(render.east_west_text(exposure))
+        data["exposure"] = dataclasses.asdict(exposure)
+    return data
+
+
+def _port_for_app(cx: Context, app: str, force: bool = False) -> Any:
+    """The app's port (ops.ports.AppPort): its Avi virtual service port (stopping when the ELB cannot
+    reach it, unless `force`), or its Marathon service port when no controller is configured."""
     from ..marathon.appdef import AppId
     from ..ops.ports import MARATHON, ElbCannotReach, NoPortSource, app_port, require_reachable
 
@@ -290,4 +325,4 @@ def _port_for_app(cx: Context, app: str, force: bool = False) -> int:
         cx.warn(problem)
     if found.source == MARATHON:
         cx.info(f"no Avi controller configured: using the Marathon service port {found.port} of {app_id}")
-    return found.port
+    return found

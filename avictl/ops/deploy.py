@@ -61,6 +61,10 @@ class DeployOptions:
     # when the app is already right, with the ELB plan. False aborts with nothing changed.
     confirm_app: Callable[[str], bool] | None = None
     confirm: Callable[[Any], bool] | None = None
+    # Told each change that moves traffic as soon as it is known, before the question that
+    # covers it: an ops.app_index.TrafficMove (the listener leaves another app's port) or an
+    # ops.ports.EastWestExposure (an internet-facing ELB at an east-west VS). Also in the result.
+    warn: Callable[[Any], None] | None = None
     # Transport settings (TLS, CA bundle, -v logging) for the probe of the load balancer URL.
     http: HttpOptions | None = None
 
@@ -83,6 +87,8 @@ class DeployResult:
     probe_seconds: float | None = None
     probe_answer: str | None = None  # the first line of the answer
     plan: Any = None  # ops.retarget.Plan
+    moves: Any = None  # ops.app_index.TrafficMove: the listener leaves the app(s) it serves now
+    exposure: Any = None  # ops.ports.EastWestExposure
     dry_run: bool = False
     changed: list[str] = field(default_factory=list)
 
@@ -95,7 +101,8 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
     from ..marathon import appdef
     from . import apps, retarget
     from . import wait as waits
-    from .ports import MARATHON, app_port, in_background, require_reachable
+    from .app_index import traffic_move
+    from .ports import MARATHON, app_port, east_west_exposure, in_background, require_reachable
 
     defn = opts.definition
     app_id = appdef.AppId(defn["id"])
@@ -110,8 +117,12 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
         if avi is not None:
             in_background(_warm_session, avi)
         lb = aws.load_balancer(opts.elb, health=False)
-        if not any(ls["port"] == opts.listener_port for ls in lb["listeners"]):
+        listener = next((ls for ls in lb["listeners"] if ls["port"] == opts.listener_port), None)
+        if listener is None:
             raise retarget.NoSuchListener(lb, opts.listener_port)
+        # Whom the listener serves now: warned about before the question that moves it elsewhere.
+        moving = in_background(lambda: traffic_move(opts.elb, listener, to_app=str(app_id), avi=avi,
+                                                    marathon=marathon))
         report.done(f"{app_id}, {defn.get('instances', 1)} instance(s), "
                     f"container port(s) {', '.join(str(p.get('containerPort')) for p in ports) or 'none'}; "
                     f"{opts.elb} ({lb['type']}) listens on {opts.listener_port}")
@@ -121,6 +132,12 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
         current, action = change.current, change.action
         result.app_action = action
         approved = False
+        move = moving()
+        result.warnings += move.warnings
+        if move.value is not None:
+            result.moves = move.value
+            if opts.warn is not None:
+                opts.warn(move.value)
         if action != "unchanged" and not opts.dry_run and opts.confirm_app is not None:
             question = (f"{'Create' if action == 'create' else 'Update'} app {app_id} in Marathon, then point "
                         f"{opts.elb} port {opts.listener_port} and its health check at the app's service port?")
@@ -161,6 +178,7 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
             result.vip = ", ".join(vs.get("vips") or []) or None
             report.done(f"{result.vs} {result.vs_state}" + (f", VIP {result.vip}" if result.vip else ""))
 
+    exposure = None
     with _step(report, STEPS[4]):
         if vs is None and opts.dry_run and current is None:
             report.skip("dry run: the port is known once the app exists")
@@ -170,6 +188,7 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
             if problem:
                 result.warnings.append(problem)
                 report.note(f"warning: {problem}")
+            exposure = east_west_exposure(found, lb)
             result.service_port = found.port
             report.done(f"{found.port} " + ("(Marathon service port)" if found.source == MARATHON
                                             else "(from the virtual service)"))
@@ -186,6 +205,20 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
             lb = plan.lb
             for notice in plan.notices:
                 report.note(notice)
+            if exposure is not None and not plan.no_change:
+                result.exposure = exposure
+                if opts.warn is not None:
+                    opts.warn(exposure)
+                # the question of step 2 was asked before the VS was known: ask again
+                if approved and not opts.dry_run and opts.confirm_app is not None:
+                    question = (f"Point {opts.elb} ({exposure.scheme}) at the east-west virtual service "
+                                f"{exposure.vs or '?'} of {app_id}?")
+                    try:
+                        agreed = opts.confirm_app(question)
+                    except errors.Declined:
+                        agreed = False
+                    if not agreed:
+                        raise errors.Declined("aborted: the app is deployed; the load balancer is unchanged")
             if plan.no_change:
                 result.elb_action = "unchanged"
                 report.done(f"{opts.elb} already forwards {opts.listener_port} → {result.service_port}; no change")

@@ -44,6 +44,25 @@ class AppPort:
         return None
 
 
+@dataclass
+class EastWestExposure:
+    """An internet-facing load balancer about to forward to an east-west (internal) virtual service."""
+
+    elb: str
+    scheme: str
+    app_id: str
+    vs: str | None
+
+
+def east_west_exposure(found: AppPort, lb: dict[str, Any]) -> EastWestExposure | None:
+    """The exposure when `lb` is internet-facing and the app's VS is east-west; None otherwise (or unknown)."""
+    placement = getattr(found.reach, "placement", None)
+    scheme = str(lb.get("scheme") or "")
+    if placement != "east-west" or scheme != "internet-facing":
+        return None
+    return EastWestExposure(str(lb.get("name")), scheme, str(found.app_id), found.vs)
+
+
 def require_reachable(found: AppPort, force: bool) -> str | None:
     """ElbCannotReach (exit 4) when the ELB cannot reach the app's VS; with `force`, the warning instead."""
     problem = found.reach_problem()

@@ -248,3 +248,26 @@ def flag_words(flags: dict[str, str] | None = None) -> Iterator[None]:
         have = ", ".join(listener_text(ls) for ls in exc.listeners) or "none"
         raise errors.NotFound(f"{exc.message} (listeners: {have})",
                               f"choose one with {names.get('listener_port', '--listener-port')}") from None
+
+
+def apps_text(users: list[Any]) -> str:
+    """`/other (VS other)` for the apps served on a port (ops.app_index.PortUser), joined by `and`."""
+    return " and ".join(f"{u.app_id} (VS {u.vs})" if u.vs else u.app_id for u in users)
+
+
+def move_text(move: Any) -> str:
+    """The warning for an ops.app_index.TrafficMove: what the listener serves now, and after."""
+    ports = ",".join(str(p) for p in move.from_ports)
+    served = apps_text(move.apps)
+    where = f"port {move.to_port}" if move.to_port is not None else "the service port"
+    after = f"{where} of {move.to_app}" if move.to_app else f"port {move.to_port}"
+    return (f"{move.elb} now forwards :{move.listener_port} to port {ports}, which serves {served}; after this "
+            f"it forwards to {after}, and {served} gets no traffic through {move.elb}")
+
+
+
+def east_west_text(exposure: Any) -> str:
+    """The warning for an ops.ports.EastWestExposure: an internet-facing load balancer, an internal VS."""
+    return (f"the virtual service {exposure.vs or '?'} of {exposure.app_id} is east-west (internal: the app has no "
+            f"FE-Proxy label), and {exposure.elb} is {exposure.scheme}: this exposes an internal service; label "
+            f"the app FE-Proxy: yes for a north-south virtual service")
