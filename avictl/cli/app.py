@@ -442,7 +442,10 @@ def app_tasks(ctx: typer.Context, app_id: str = APP_ARG) -> None:
 
 @group.command("ports")
 def app_ports(ctx: typer.Context, app_id: str = APP_ARG) -> None:
-    """Show container port → service port → host ports per task (and the Avi VS port if configured).
+    """Show container port → service port → host ports per task (and each port's Avi VS port if configured).
+
+    The controller makes a virtual service per container port; AVI VS PORT is the port that
+    port's VS listens on (`-` with a warning when there is none yet).
 
     Examples:
 

@@ -168,7 +168,15 @@ def _app_vs(links: Links, ctx: Context, app_id: str) -> Outcome:
     from ..avi.client import service_port
 
     client = ctx.need(CONTROLLER)["client"]
-    summary = client.vs_for_app(app_id)
+    cports = None
+    if links.marathon:  # an app of several ports has a VS per port: the first port's is the app's
+        from .ports import app_container_ports
+
+        try:
+            cports = app_container_ports(links.marathon(), app_id)
+        except errors.AvictlError:
+            cports = None
+    summary = client.vs_for_app(app_id, container_ports=cports)
     if summary is None:
         raise client._no_vs_for_app(app_id)
     port = service_port(summary) or service_port(summary, ssl=True)

@@ -91,7 +91,7 @@ def app_port(app_id: AppId, *, avi: Any | None = None, marathon: Any | None = No
     if avi is not None:
         from ..avi.apps import app_vs_port, elb_reach
 
-        port, vs = app_vs_port(avi, app_id, _container_ports_of(marathon, app_id) if marathon is not None else None)
+        port, vs = app_vs_port(avi, app_id, app_container_ports(marathon, app_id) if marathon is not None else None)
         return AppPort(app_id, int(port), AVI, vs=vs.get("name"), reach=elb_reach(avi, vs))
     if marathon is not None:
         ports = marathon.service_ports(app_id)
@@ -108,7 +108,7 @@ def app_ports(marathon: Any, app_id: AppId, *, avi: Any | None = None) -> AppPor
     Marathon and the controller are read concurrently. The Marathon part decides the outcome
     (its errors are raised); a controller that cannot answer becomes a warning and `-`.
     """
-    vs_port = in_background(_vs_port, avi, app_id) if avi is not None else None
+    vs_index = in_background(_vs_index, avi, app_id) if avi is not None else None
     app = marathon.get_app(app_id)
     tasks = app.get("tasks")
     if tasks is None:
@@ -120,23 +120,24 @@ def app_ports(marathon: Any, app_id: AppId, *, avi: Any | None = None) -> AppPor
                      "protocol": port.get("protocol") or "tcp", "service_port": port["servicePort"],
                      "host_ports": hosts})
     result = AppPorts(app, rows)
-    if vs_port is None:
+    if vs_index is None:
         return result
-    port, warning = vs_port()
+    from ..avi.apps import port_vs_ports
+
+    index, warning = vs_index()
     result.with_avi = True
-    if warning:
+    if index is None:
         result.warnings.append(warning)
-
-    def listens(r: dict[str, Any]) -> bool:  # a north-south VS may listen on the container port
-        return port in (r["service_port"], r["container_port"])
-
-    matched = any(listens(r) for r in rows)
-    for r in rows:
-        r["avi_vs_port"] = port if (listens(r) or (not matched and r["index"] == 0)) else None
+        ports = ["-"] * len(rows)
+    else:  # each port's own VS (the integration makes one per container port, on that port's pool)
+        ports, warnings = port_vs_ports(index, rows)
+        result.warnings += warnings
+    for r, port in zip(rows, ports):
+        r["avi_vs_port"] = port
     return result
 
 
-def _container_ports_of(marathon: Any, app_id: AppId) -> list[int] | None:
+def app_container_ports(marathon: Any, app_id: AppId) -> list[int] | None:
     """The app's container ports (to find its VS through its pools), None when Marathon cannot say.
 
     An app Marathon does not have is NotFound: there is no virtual service to wait for.
@@ -175,8 +176,10 @@ def in_background(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
     return result
 
 
-def _vs_port(avi: Any, app_id: AppId) -> tuple[Any, str | None]:
+def _vs_index(avi: Any, app_id: AppId) -> tuple[Any, str | None]:
+    from ..avi.apps import app_vs_index
+
     try:
-        return avi.vs_port_for_app(app_id), None
+        return app_vs_index(avi, app_id), None
     except Exception as exc:  # the Marathon part is still worth showing
-        return "-", f"Avi virtual service port unavailable: {getattr(exc, 'message', exc)}"
+        return None, f"Avi virtual service port unavailable: {getattr(exc, 'message', exc)}"

@@ -91,6 +91,22 @@ def test_dry_run_summary_shows_what_each_step_would_set(cli, seed_lab, boto):
     assert done["listener"] == f"80/HTTP → {port}/HTTP"
 
 
+def test_deploy_of_a_two_port_app_points_the_elb_at_the_first_ports_vs(cli, seed_lab, boto, tmp_path):
+    app = json.loads(Path(EXAMPLE).read_text())
+    docker = app["container"].get("docker") or {}
+    mappings = app["container"].get("portMappings") or docker.get("portMappings")
+    mappings.append({"containerPort": 9000, "hostPort": 0, "protocol": "tcp"})
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps(app))
+    r = cli("deploy", str(path), "--yes", "-o", "json", env=seed_lab["env"])
+    assert r.exit_code == 0, r
+    port = json.loads(r.stdout)["service_port"]
+    rows = json.loads(cli("app", "ports", "/webapp1", "-o", "json", env=seed_lab["env"]).stdout)
+    assert [row["container_port"] for row in rows] == [80, 9000]
+    assert rows[0]["avi_vs_port"] == port and rows[1]["avi_vs_port"] not in ("-", port)
+    assert listener(boto, "avi-mesos-PublicSlaveL")[0][80]["InstancePort"] == port
+
+
 def test_deploy_needs_yes_without_a_terminal_and_sends_nothing(cli, seed_lab):
     r = cli("deploy", EXAMPLE, env=seed_lab["env"])
     assert r.exit_code == 2 and "--yes" in r.stderr

@@ -141,6 +141,65 @@ def test_two_apps_with_one_flat_name_are_exit_4_naming_both(cli, make_avi, avi_m
     assert "cart.shop" in r.stderr and "shop-cart" in r.stderr and r.stdout == ""
 
 
+# -- issue 13 item 16: an app of several ports ------------------------------------------------------
+
+def _two_port_app(app_id: str, labels: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"id": app_id, "instances": 2, "labels": labels or {},
+            "container": {"type": "DOCKER", "docker": {"image": "nginx", "network": "BRIDGE", "portMappings": [
+                {"containerPort": 80, "hostPort": 0}, {"containerPort": 9000, "hostPort": 0}]}}}
+
+
+def test_each_container_port_makes_its_own_vs_on_its_pool(make_avi, avi_marathon):
+    # The cloud decides per container port whether it "create[s] a HTTP Virtualservice instead of
+    # a TCP/UDP VirtualService": one VS per container port, each on that port's pool.
+    cloud = json.loads((SOURCE / "Cloud_mesos_fields.json").read_text())["MesosConfiguration"]
+    assert "container ports that create a HTTP Virtualservice instead of a TCP/UDP VirtualService" in \
+        cloud["http_container_ports"]["description"]
+    lab, _ = make_avi()
+    app = post_marathon_app(avi_marathon, _two_port_app("/two"), wait_running=2)
+    lab.sync(force=True)
+    pools = {p["uuid"]: p["name"] for p in lab.objects["pool"].values()}
+    vss = sorted(lab.objects["virtualservice"].values(), key=lambda v: v["name"])
+    assert [v["name"] for v in vss] == ["two", "two-9000"]
+    assert [pools[v["pool_uuid"]] for v in vss] == ["two-pool-80", "two-pool-9000"]
+    mappings = app["container"].get("portMappings") or app["container"]["docker"]["portMappings"]
+    assert [[s["port"] for s in v["services"]] for v in vss] == [[m["servicePort"]] for m in mappings]
+    assert all(len(p["servers"]) == 2 for p in lab.objects["pool"].values())
+
+
+@pytest.mark.parametrize("labels, flag, expect", [
+    ({}, True, "service"),  # east-west: each VS on its service port
+    ({"FE-Proxy": "yes"}, True, "container"),  # north-south, container port as service
+    ({"FE-Proxy": "yes"}, False, "service"),
+])
+def test_app_ports_of_a_two_port_app_shows_each_ports_vs_port(cli, make_avi, avi_marathon, labels, flag, expect):
+    lab, env = make_avi(mesos={"feproxy_container_port_as_service": flag})
+    post_marathon_app(avi_marathon, _two_port_app("/shop/two", labels), wait_running=2)
+    r = cli("app", "ports", "/shop/two", "-o", "json", env=env)
+    assert r.exit_code == 0 and "warning" not in r.stderr, r
+    rows = json.loads(r.stdout)
+    key = "service_port" if expect == "service" else "container_port"
+    assert [row["avi_vs_port"] for row in rows] == [row[key] for row in rows]
+    assert rows[0]["avi_vs_port"] != rows[1]["avi_vs_port"] and "-" not in [row["avi_vs_port"] for row in rows]
+    table = cli("app", "ports", "/shop/two", "-o", "table", env=env).stdout.splitlines()
+    assert len(table) == 3 and all(line.split()[-1] == str(row["avi_vs_port"]) for line, row in zip(table[1:], rows))
+
+
+def test_vs_port_of_a_two_port_app_is_ambiguous_without_its_ports(cli, make_avi, avi_marathon):
+    lab, env = make_avi()
+    app = post_marathon_app(avi_marathon, _two_port_app("/two"), wait_running=2)
+    lab.sync(force=True)
+    mappings = app["container"].get("portMappings") or app["container"]["docker"]["portMappings"]
+    # with Marathon at hand the app's first container port decides: its VS's port
+    r = cli("app", "ports", "/two", "-o", "json", env=env)
+    assert [row["avi_vs_port"] for row in json.loads(r.stdout)] == [m["servicePort"] for m in mappings]
+    # without Marathon's container ports the app's VS is ambiguous: exit 4 naming both, never a pick
+    alone = {k: v for k, v in env.items() if k != "MARATHON_URL"}
+    r = cli("vs", "port", "/two", env=alone)
+    assert r.exit_code == 4 and "two-9000" in r.stderr, r
+    assert cli("vs", "port", "two-9000", env=alone).stdout.strip() == str(mappings[1]["servicePort"])
+
+
 # -- item 11: tenant -----------------------------------------------------------------------------------
 
 def test_the_clouds_tenant_wins_over_the_label_and_apps_are_found_there(cli, make_avi, avi_marathon):

@@ -12,7 +12,9 @@ Built to the facts in API-NOTES.md §Avi and tests/fixtures/avi/ (recorded 20.1 
   `count`, `next`; filters `name`, `name.contains`, `cloud_ref.name`, `fields`, `include_name`,
   `sort`, `join_subresources=runtime`; `X-Avi-Tenant: *` reads every tenant.
 - The Mesos cloud: each Marathon app becomes a pool `<vs>-pool-<containerPort>` of its tasks
-  and a VS named after the app on the app's service port(s); the VS is up while tasks run.
+  and, per container port, a VS on that pool (named after the app; `<name>-<containerPort>` for
+  the ports after the first) listening on the port's service (or container) port; a VS is up
+  while its pool has a task up.
 
 Admin hooks (besides LabServer's): `POST /_lab/expire` (end every session, or
 `{"session": id}`), `POST /_lab/seed {"count": N, ...}` (synthetic VSs for scale),

@@ -5,7 +5,10 @@ The stand-in's own copy of the integration's rules, written from API-NOTES.md §
 product fails the tests instead of agreeing with itself):
 
 - per app, one pool per container port named `<app>-pool-<containerPort>` (Avi's A/B-pool
-  guide) and one virtual service named after the app;
+  guide) and one virtual service per container port on that pool (MesosConfiguration's
+  `http_container_ports`, "container ports that create a HTTP Virtualservice instead of a
+  TCP/UDP VirtualService", decides each port's VS type): the first port's is named after the
+  app, the others `<name>-<containerPort>` (how the real ones are named is undocumented);
 - a Marathon app id is a path (`/group/app`) and object names cannot hold `/`: the path's
   segments are joined with `-` (`/group/app` → `group-app`);
 - which port the VS listens on (swagger/Cloud.json, doc/cloud.html @ SDK 16.2): a north-south

@@ -1,4 +1,4 @@
-"""The Mesos cloud connector: reads Marathon's apps and keeps a pool, a VsVip and a VS per app."""
+"""The Mesos cloud connector: reads Marathon's apps and keeps, per app, a VsVip and a pool and a VS per container port."""
 
 from __future__ import annotations
 
@@ -103,19 +103,26 @@ class SyncMixin:
                                                     "vip": [{"vip_id": "0", "ip_address": {"addr": addr,
                                                                                           "type": "V4"}}]}, tenant)
         container_port_as_service = north_south and mesos_cfg.get("feproxy_container_port_as_service", True)
-        services = [{"port": cp if container_port_as_service else sp, "port_range_end": cp if container_port_as_service
-                     else sp, "enable_ssl": False} for cp, sp in ports]
         vs_over = dict(proxy.get("virtualservice") or {})
-        if isinstance(vs_over.get("services"), list):
-            services = [{"port_range_end": s.get("port"), "enable_ssl": False, **s} for s in vs_over.pop("services")]
-        oper = "OPER_UP" if running > 0 and any(s["_healthy"] for s in pools[0]["servers"]) else "OPER_DOWN"
-        vs = vs_body(vs_name, cloud_uuid, pools[0]["uuid"], vsvip["uuid"], services, oper=oper)
-        vs["east_west_placement"] = not (north_south or pinned)
-        vs["cloud_type"] = "CLOUD_MESOS"
-        vs.update(vs_over)
-        self._upsert(ids, "vs", "virtualservice", vs, tenant)
-        objs = [("pool", ids[f"pool:{i}"]) for i in range(len(ports))] + [("vsvip", ids["vsvip"]),
-                                                                         ("virtualservice", ids["vs"])]
+        services_over = vs_over.pop("services", None)
+        # One VS per container port, each on its own pool (MesosConfiguration.http_container_ports:
+        # "container ports that create a HTTP Virtualservice instead of a TCP/UDP VirtualService"):
+        # the first keeps the app's name, the others add their container port.
+        for index, (cp, sp) in enumerate(ports):
+            port = cp if container_port_as_service else sp
+            services = [{"port": port, "port_range_end": port, "enable_ssl": False}]
+            if index == 0 and isinstance(services_over, list):
+                services = [{"port_range_end": s.get("port"), "enable_ssl": False, **s} for s in services_over]
+            pool = pools[index]
+            oper = "OPER_UP" if running > 0 and any(s["_healthy"] for s in pool["servers"]) else "OPER_DOWN"
+            vs = vs_body(vs_name if index == 0 else f"{vs_name}-{cp}", cloud_uuid, pool["uuid"], vsvip["uuid"],
+                         services, oper=oper)
+            vs["east_west_placement"] = not (north_south or pinned)
+            vs["cloud_type"] = "CLOUD_MESOS"
+            vs.update(vs_over)
+            self._upsert(ids, "vs" if index == 0 else f"vs:{index}", "virtualservice", vs, tenant)
+        objs = [("pool", ids[f"pool:{i}"]) for i in range(len(ports))] + [("vsvip", ids["vsvip"])] + \
+            [("virtualservice", ids["vs" if i == 0 else f"vs:{i}"]) for i in range(len(ports))]
         self.app_objects[app_id] = {"objects": objs, "ids": ids}
 
     def _upsert(self, ids: dict[str, str], key: str, otype: str, body: dict[str, Any], tenant: str) -> dict[str, Any]:
