@@ -256,3 +256,28 @@ def test_alb_deploys_create_no_target_group_and_name_the_app_moved_off(cli, seed
         actions = {a["action"] for a in json.load(resp)}
     assert "RegisterTargets" in actions and not actions & {"CreateTargetGroup", "DeleteTargetGroup"}, actions
     assert sorted(g["TargetGroupArn"] for g in boto["elbv2"].describe_target_groups()["TargetGroups"]) == groups
+
+
+def test_deploy_of_an_unchanged_app_on_a_terminal_shows_the_warning_with_the_plan(cli, seed_lab, boto, avictl_home,
+                                                                                 tmp_path):
+    """The app is already as defined: the only question is the ELB's, and the warning is next to its plan."""
+    env = seed_lab["env"]
+    web2 = app_file(tmp_path, "/web2")
+    deployed(cli, env, web2)
+    other = deployed(cli, env, app_file(tmp_path, "/other"))
+    code, before, text = on_terminal(seed_lab, avictl_home, "deploy", web2)
+    assert code == 1, text
+    plan = before.split("planned change to")[-1]
+    assert f"warning: {ELB} now forwards :80 to port {other['service_port']}, which serves /other" in plan, text
+    assert instance_port(boto) == other["service_port"]
+
+
+def test_retarget_on_a_terminal_warns_then_asks(cli, seed_lab, boto, avictl_home, tmp_path):
+    env = seed_lab["env"]
+    other = deployed(cli, env, app_file(tmp_path, "/other"))
+    code, before, text = on_terminal(seed_lab, avictl_home, "elb", "retarget", ELB, "--port", "10090")
+    assert code == 1, text
+    last = before.split("warning: ")[-1]
+    assert last.startswith(f"{ELB} now forwards :80 to port {other['service_port']}, which serves /other"), text
+    assert "Retarget" in last and "[y/N]" in last, text
+    assert instance_port(boto) == other["service_port"]
