@@ -70,6 +70,10 @@ def test_lab_up_deploy_rerun_down(run_avictl, config_file):
         again = run_avictl("lab", "up", timeout=60)
         assert again.exit_code == 0 and "already running" in again.stderr, again
         assert int(dict(line.split("\t", 1) for line in again.stdout.splitlines())["pid"]) == pid
+        # one output convention (issue 13 item 16): lower_snake keys piped, Title Case labels in a table
+        shown = run_avictl("lab", "status", "-o", "table")
+        assert shown.exit_code == 0 and "Controller URL: " in shown.stdout and "CA Bundle: " in shown.stdout, shown
+        assert {"controller_url", "ca_bundle"} <= {line.split("\t")[0] for line in again.stdout.splitlines()}
 
         # the AWS world was made by `stack create` from the project's template; README's bring-up
         # command against the running lab is "no change" and keeps the profile working
