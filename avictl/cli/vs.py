@@ -67,6 +67,20 @@ def _known_apps(cx: Context) -> dict[str, str] | None:
     return found.value
 
 
+def _container_ports(cx: Context, target: str) -> list[int] | None:
+    """An app's container ports from Marathon, when configured: an app of several ports has a VS
+    per port, and its first port's is the app's. None for a VS name or when Marathon cannot say."""
+    if not cx.has_marathon or "/" not in target:
+        return None
+    from ..marathon.appdef import AppId
+    from ..ops.ports import app_container_ports
+
+    try:
+        return app_container_ports(cx.marathon(), AppId(target))
+    except errors.AvictlError:
+        return None
+
+
 # -- vs -------------------------------------------------------------------------------------
 
 
@@ -152,6 +166,10 @@ def vs_port(
 ) -> None:
     """Print just the service port of an app's virtual service (exit 3 when there is none).
 
+    The controller makes a virtual service per container port: for an app of several ports
+    this is its first container port's (read from Marathon when it is configured; without
+    it, exit 4 naming the app's virtual services — pass one of their names instead).
+
     Examples:
 
     \b
@@ -163,7 +181,8 @@ def vs_port(
 
     cx: Context = ctx.obj
     try:
-        port = cx.avi().vs_port_for_app(target, ssl=ssl, tenant=tenant or None)
+        port = cx.avi().vs_port_for_app(target, ssl=ssl, tenant=tenant or None,
+                                        container_ports=_container_ports(cx, target))
     except NoServicePort as exc:
         exc.hint = "drop --ssl" if exc.ssl else "use --ssl for its SSL service"
         raise

@@ -193,6 +193,7 @@ def test_vs_port_of_a_two_port_app_is_ambiguous_without_its_ports(cli, make_avi,
     # with Marathon at hand the app's first container port decides: its VS's port
     r = cli("app", "ports", "/two", "-o", "json", env=env)
     assert [row["avi_vs_port"] for row in json.loads(r.stdout)] == [m["servicePort"] for m in mappings]
+    assert cli("vs", "port", "/two", env=env).stdout.strip() == str(mappings[0]["servicePort"])
     # without Marathon's container ports the app's VS is ambiguous: exit 4 naming both, never a pick
     alone = {k: v for k, v in env.items() if k != "MARATHON_URL"}
     r = cli("vs", "port", "/two", env=alone)
