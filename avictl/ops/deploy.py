@@ -195,7 +195,8 @@ def deploy(marathon: Any, avi: Any | None, aws: Any, opts: DeployOptions, report
 
     with _step(report, STEPS[5]):
         if result.service_port is None:
-            report.skip("dry run: no port yet")
+            report.skip(f"dry run: would point {opts.elb} port {opts.listener_port} and its health check at the "
+                        "app's service port once it is known")
             plan = None
         else:
             plan = retarget.plan_retarget(aws, opts.elb, result.service_port, listener_port=opts.listener_port,

@@ -59,7 +59,10 @@ def test_dry_run_summary_shows_what_each_step_would_set(cli, seed_lab, boto):
     """Issue 13 item 16: the target next to "(would change)", not the current listener; for a new
     app, what the load balancer step would do once the port is known, not `(-)`."""
     env = seed_lab["env"]
-    new = _summary(cli("deploy", EXAMPLE, "--dry-run", env=env).stdout)
+    first = cli("deploy", EXAMPLE, "--dry-run", env=env)
+    assert ("[6/8] retarget the load balancer: dry run: would point avi-mesos-PublicSlaveL port 80 and its health "
+            "check at the app's service port once it is known") in first.stderr, first
+    new = _summary(first.stdout)
     assert new["app"] == "/webapp1 (would create)"
     assert new["service_port"] == "- (known once the app exists)"
     assert new["load_balancer"] == ("avi-mesos-PublicSlaveL (would point listener 80 and its health check at the "
