@@ -136,7 +136,7 @@ def test_tls_is_verified(avi_lab):
 
 
 @pytest.mark.parametrize("avi_lab", AVI_VERSIONS, indirect=True)
-def test_listing_pages_concurrently_with_bulk_vips(avi_lab, avi_ca_bundle):
+def test_listing_pages_concurrently_with_the_vsvip_collection(avi_lab, avi_ca_bundle):
     avi_lab.seed(1001)
     client = make_client(avi_lab, avi_ca_bundle)
     items = list(client.list_virtualservices())
@@ -147,7 +147,9 @@ def test_listing_pages_concurrently_with_bulk_vips(avi_lab, avi_ca_bundle):
     assert all(p["query"]["page_size"] == ["200"] and p["query"]["join_subresources"] == ["runtime"] for p in pages)
     vsvip_reads = avi_lab.sent("GET", "vsvip")
     if avi_lab.vt >= (20, 1):
-        assert len(vsvip_reads) == 11  # one per 100 VSs, never one per VS
+        # the VsVip collection beside the VS pages: one read per 200 VIPs, short URLs, never one per VS
+        assert sorted(int(r["query"]["page"][0]) for r in vsvip_reads) == [1, 2, 3, 4, 5, 6]
+        assert all(r["query"]["page_size"] == ["200"] and "uuid" not in r["query"] for r in vsvip_reads)
     else:
         assert not vsvip_reads
     assert not avi_lab.sent("GET", "runtime")
@@ -238,3 +240,41 @@ def test_state_from_inventory_when_fields_drop_runtime(avi_lab, avi_ca_bundle):
     assert [i["state"] for i in items[:8]] == ["OPER_DOWN"] + ["OPER_UP"] * 6 + ["OPER_DOWN"]
     assert items[203]["state"] == "OPER_DOWN"
     assert len(avi_lab.sent("GET", "^/api/virtualservice-inventory$")) == 2  # one per page
+
+
+def test_a_few_vss_among_many_vips_read_theirs_in_bulk(avi_lab, avi_ca_bundle):
+    """A filtered listing does not read the whole VsVip collection: one bulk `uuid=` read instead."""
+    avi_lab.seed(450)
+    client = make_client(avi_lab, avi_ca_bundle)
+    items = list(client.list_virtualservices(name="vs-00030?"))
+    assert [i["vips"] for i in items] == [[f"10.2.1.{n - 249}"] for n in range(300, 310)]
+    reads = avi_lab.sent("GET", "^/api/vsvip$")
+    assert [r["query"].get("page") for r in reads if "uuid" not in r["query"]] == [["1"]]
+    assert len([r for r in reads if "uuid" in r["query"]]) == 1
+
+
+def test_vips_found_whatever_order_the_vsvip_collection_comes_in(avi_lab, avi_ca_bundle):
+    """VS page 1 waits for the VsVip pages that hold its VIPs; each VsVip page is read once."""
+    avi_lab.seed(450)
+    with avi_lab.state_lock:
+        avi_lab.objects["vsvip"] = dict(reversed(list(avi_lab.objects["vsvip"].items())))
+    client = make_client(avi_lab, avi_ca_bundle)
+    items = list(client.list_virtualservices())
+    assert [i["vips"] for i in items] == [[f"10.2.{n // 250}.{n % 250 + 1}"] for n in range(450)]
+    reads = avi_lab.sent("GET", "^/api/vsvip$")
+    assert sorted(int(r["query"]["page"][0]) for r in reads) == [1, 2, 3]
+
+
+def test_a_vip_shared_by_vss_pages_apart_is_read_again_in_bulk(avi_lab, avi_ca_bundle):
+    """VsVip entries are dropped once handed out; a later VS sharing one gets it by a bulk read."""
+    avi_lab.seed(450)
+    with avi_lab.state_lock:
+        vss = list(avi_lab.objects["virtualservice"].values())
+        vss[449]["vsvip_uuid"] = vss[0]["vsvip_uuid"]
+    client = make_client(avi_lab, avi_ca_bundle)
+    items = list(client.list_virtualservices())
+    assert items[0]["vips"] == items[449]["vips"] == ["10.2.0.1"]
+    assert items[448]["vips"] == ["10.2.1.199"]
+    bulk = [r for r in avi_lab.sent("GET", "^/api/vsvip$") if "uuid" in r["query"]]
+    assert [r["query"]["uuid"] for r in bulk] == [[vss[0]["vsvip_uuid"]]]
+

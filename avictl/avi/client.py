@@ -3,8 +3,9 @@
 Listing at scale (SPEC.md §6): the first page is read with `page_size=200`; once its `count`
 is known the remaining pages are fetched concurrently (at most `concurrency` in flight) and
 handed out in order as they arrive, so output streams and memory stays bounded by the pages
-in flight. Oper state comes inline (`join_subresources=runtime`); on 20.1+ the VIPs of a page
-come from one bulk `vsvip` read per page (`uuid=a,b,...`), never one request per VS.
+in flight. `vs list` (vs_list.py) reads the VsVip collection beside the VS pages; oper state
+comes inline (`join_subresources=runtime`); the VIPs of one VS or a few are read in bulk
+(`vsvip?uuid=a,b,...`), never one request per VS.
 """
 
 from __future__ import annotations
@@ -23,15 +24,12 @@ from ..paging import Paged
 from ..results import Result
 from . import mesos
 from .session import UNJOURNALED, Session, cache_file_for
-from .summary import NoServicePort, normalize_state, service_port, summarize_cloud, summarize_pool
-from .vip import addresses_of_vips, inline_addresses, ref_name, ref_uuid
+from .summary import NoServicePort, service_port, summarize_cloud, summarize_pool
+from .vip import addresses_of_vips, inline_addresses, ref_uuid
 
 PAGE_SIZE = 200
-# What `vs list` needs of a VS; asking for only these keeps pages ~10x smaller than full objects.
-VS_FIELDS = ("name,uuid,services,vip,ip_address,ip6_address,vsvip_ref,pool_ref,pool_group_ref,cloud_ref,"
-             "cloud_type,tenant_ref,enabled,east_west_placement,runtime")
 CONCURRENCY = 16  # pages in flight; with 20 ms per request, 50 pages take ~4 rounds
-UUID_CHUNK = 100  # uuids per bulk read, keeping the URL well under 8 KiB
+UUID_CHUNK = 100  # uuids per bulk VsVip read, keeping the URL well under 8 KiB
 
 
 class AviClient:
@@ -232,56 +230,17 @@ class AviClient:
     def list_virtualservices(self, *, name: str | None = None, cloud: str | None = None,
                              state: str | None = None, tenant: str | None = None, all_tenants: bool = False,
                              known_apps: dict[str, str] | None = None) -> Paged:
-        """Summaries of the virtual services (see `summarize_vs`), streamed page by page.
+        """Summaries of the virtual services (see `summarize_vs`), streamed page by page (vs_list.py).
 
         `known_apps` (VS name → Marathon app id, from `mesos.app_index`) makes the `app` field exact.
         """
-        params: dict[str, Any] = {"include_name": "true", "join_subresources": "runtime", "fields": VS_FIELDS}
-        glob = name
-        if name:
-            if not re.search(r"[*?\[]", name):
-                params["name"] = name
-                glob = None
-            else:
-                literal = max(re.split(r"[*?\[\]]+", name), key=len)
-                if literal:
-                    params["name.contains"] = literal
-        if cloud:
-            params["cloud_ref.name"] = cloud
-        wanted_state = normalize_state(state) if state else None
-        tenant_header = "*" if all_tenants else tenant
+        from .vs_list import list_virtualservices
 
-        def transform(results: list[dict[str, Any]], page: int) -> list[dict[str, Any]]:
-            vips = self._vips_for(results, tenant_header)
-            if any("runtime" not in vs for vs in results):
-                self._runtime_from_inventory(results, params, page, tenant_header)
-            out = []
-            for vs in results:
-                item = self.summarize_vs(vs, vips, known_apps)
-                if glob and not fnmatch.fnmatchcase(item["name"], glob):
-                    continue
-                if wanted_state and item["state"] != wanted_state:
-                    continue
-                out.append(item)
-            return out
-
-        return self.iter_objects("virtualservice", params, tenant=tenant_header, transform=transform)
-
-    def _runtime_from_inventory(self, results: list[dict[str, Any]], params: dict[str, Any], page: int,
-                                tenant: str | None) -> None:
-        """Oper state for a page whose VSs came without `runtime` (a controller that drops it when
-        `fields=` is given): the same page of /api/virtualservice-inventory, one request per page."""
-        query = {k: v for k, v in params.items() if k not in ("fields", "join_subresources", "include_name")}
-        data = self.session.request("GET", "/api/virtualservice-inventory", tenant=tenant,
-                                    params={**query, "page": page, "page_size": self.page_size})
-        states = {e.get("uuid") or (e.get("config") or {}).get("uuid"): e.get("runtime")
-                  for e in (data or {}).get("results", []) if isinstance(e, dict)}
-        for vs in results:
-            if "runtime" not in vs and states.get(vs.get("uuid")):
-                vs["runtime"] = states[vs.get("uuid")]
+        return list_virtualservices(self, name=name, cloud=cloud, state=state, tenant=tenant,
+                                    all_tenants=all_tenants, known_apps=known_apps)
 
     def _vips_for(self, results: list[dict[str, Any]], tenant: str | None) -> dict[str, list[str]]:
-        """VIPs of the 20.1+ VSs of one page, read in bulk from /api/vsvip (`uuid=a,b,...`).
+        """VIPs of the 20.1+ VSs among `results`, read in bulk from /api/vsvip (`uuid=a,b,...`).
 
         Should a controller not take a list in `uuid=` (it answers 400 or leaves some out), the
         VsVips are read once as a collection instead (pages of 200, `fields=vip`) and kept for
@@ -296,7 +255,7 @@ class AviClient:
 
         def read(chunk: list[str]) -> list[dict[str, Any]] | None:
             response = self.session.send("GET", "/api/vsvip", tenant=tenant, params={
-                "uuid": ",".join(chunk), "fields": "vip,name", "page_size": PAGE_SIZE})
+                "uuid": ",".join(chunk), "fields": "vip", "page_size": PAGE_SIZE})
             if response.status_code == 400:
                 return None
             if response.status_code >= 400:
@@ -322,46 +281,22 @@ class AviClient:
         with self._index_lock:
             if self._vsvip_index is None:
                 self._vsvip_index = {v.get("uuid", ""): addresses_of_vips(v.get("vip")) for v in self.iter_objects(
-                    "vsvip", {"fields": "vip,name"}, tenant=tenant)}
+                    "vsvip", {"fields": "vip"}, tenant=tenant)}
         return self._vsvip_index
 
     def summarize_vs(self, vs: dict[str, Any], vsvips: dict[str, list[str]] | None = None,
                      known_apps: dict[str, str] | None = None) -> dict[str, Any]:
         """The plain object `vs list` prints: name, VIPs, services, state, pool, app, cloud."""
-        vips = inline_addresses(vs)
-        if vips is None:
-            vips = (vsvips or {}).get(ref_uuid(vs.get("vsvip_ref")) or "", [])
-        pool_ref = vs.get("pool_ref") or vs.get("pool_group_ref")
-        services = [{"port": s.get("port"), "port_range_end": s.get("port_range_end") or s.get("port"),
-                     "enable_ssl": bool(s.get("enable_ssl"))} for s in vs.get("services") or []]
-        return {
-            "name": vs.get("name"),
-            "uuid": vs.get("uuid"),
-            "vips": vips,
-            "services": services,
-            "state": self.vs_oper_state(vs),
-            "enabled": vs.get("enabled", True),
-            "pool": ref_name(pool_ref) or ref_uuid(pool_ref),
-            "app": mesos.app_id_for_vs(vs, known_apps),
-            "cloud": ref_name(vs.get("cloud_ref")) or ref_uuid(vs.get("cloud_ref")),
-            "tenant": ref_name(vs.get("tenant_ref")) or ref_uuid(vs.get("tenant_ref")),
-            "east_west": bool(vs.get("east_west_placement")),
-        }
+        from .vs_list import summarizer
+
+        return summarizer(known_apps)(vs, vsvips or {})
 
     @staticmethod
     def vs_oper_state(vs: dict[str, Any]) -> str:
         """OPER_UP, OPER_DOWN, ... from a VS read with runtime joined (or a summary)."""
-        if isinstance(vs.get("state"), str):
-            return vs["state"]
-        runtime = vs.get("runtime")
-        if isinstance(runtime, list) and runtime:
-            runtime = runtime[0]
-        state = ((runtime or {}).get("oper_status") or {}).get("state") if isinstance(runtime, dict) else None
-        if state:
-            return state
-        if vs.get("enabled") is False:
-            return "OPER_DISABLED"
-        return "OPER_UNKNOWN"
+        from .vs_list import oper_state
+
+        return oper_state(vs)
 
     def _vs_by(self, params: dict[str, Any], tenant: str | None = None) -> dict[str, Any] | None:
         data = self.session.request("GET", "/api/virtualservice", tenant=tenant, params={

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 APP_ID = re.compile(r"^/?([a-z0-9]([a-z0-9.-]*[a-z0-9])?)(/[a-z0-9]([a-z0-9.-]*[a-z0-9])?)*$")
+POOL_OF_APP = re.compile(r"#(.+)-pool-\d+$")  # a pool reference read with include_name: `...#<app>-pool-<port>`
 
 
 def loose_app_path(app_id: str) -> str:
@@ -56,8 +57,8 @@ def app_id_for_vs(vs: dict, known_apps: dict[str, str] | None = None) -> str | N
     name = vs.get("name") or ""
     # The pool's name `<app>-pool-<containerPort>` is documented; the VS's name is not (groups,
     # framework tags), so the pool speaks first when the reference carries its name.
-    pool = str(vs.get("pool_ref") or "")
-    m = re.search(r"#(.+)-pool-\d+$", pool)
+    pool = vs.get("pool_ref")
+    m = POOL_OF_APP.search(pool if isinstance(pool, str) else str(pool or ""))
     flat = m.group(1) if m else None
     for key in (flat, name):
         if key and known_apps and key in known_apps:
