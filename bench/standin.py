@@ -181,7 +181,7 @@ class World:
         wanted = query.get("fields")
         if not wanted:
             return obj
-        keep = set(wanted.split(",")) | {"url", "uuid"}
+        keep = set(wanted.split(",")) | {"url", "uuid", "name"}  # always returned (swagger, `fields`)
         return {k: v for k, v in obj.items() if k in keep}
 
     def warm(self) -> None:

@@ -244,3 +244,14 @@ def test_mesos_cloud_syncs_marathon_apps(avi_lab, avi_marathon, avi_ca_bundle):
                                                        headers=h).json()["count"]:
         time.sleep(0.05)
     assert client.get("/api/virtualservice", params={"name": "shop-web"}, headers=h).json()["count"] == 0
+
+
+def test_vsvip_collection_in_pages_with_fields(avi_lab, avi_ca_bundle):
+    """`fields=vip` on the VsVip collection: name, url and uuid come along (swagger/VsVip.json)."""
+    avi_lab.seed(5)
+    client = login(avi_lab, avi_ca_bundle)
+    h = {"X-Avi-Version": avi_lab.version}
+    page = client.get("/api/vsvip", params={"fields": "vip", "page_size": 2, "page": 2}, headers=h).json()
+    assert page["count"] == 5 and "page=3" in page["next"]
+    assert [set(v) for v in page["results"]] == [{"url", "uuid", "name", "vip"}] * 2
+    assert page["results"][0]["vip"][0]["ip_address"]["addr"] == "10.2.0.3"

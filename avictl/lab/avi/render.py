@@ -61,7 +61,8 @@ class RenderMixin:
             if runtime:
                 out["runtime"] = self.vs_runtime(obj)
         if fields:
-            keep = set(fields) | {"url", "uuid"} | {"runtime"}
+            # "Some fields like name, URL, uuid etc. are always returned" (swagger, `fields`)
+            keep = set(fields) | {"url", "uuid", "name"} | {"runtime"}
             if not self.runtime_with_fields:
                 keep.discard("runtime")
             out = {k: v for k, v in out.items() if k in keep}
