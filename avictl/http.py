@@ -166,10 +166,13 @@ class Transport:
         self.system = system or name.lower()
         self.unjournaled = unjournaled
         self.sleep = time.sleep
+        # One TLS context (the CA loaded once) for httpx and the keep-alive GETs beside it.
+        verify = ssl_context(self.opts)
+        context = httpx.create_ssl_context(verify=verify) if isinstance(verify, bool) else verify
         self._client = httpx.Client(
             base_url=self.base_url,
             timeout=httpx.Timeout(self.opts.timeout),
-            verify=ssl_context(self.opts),
+            verify=context,
             auth=auth,
             headers={"User-Agent": self.opts.user_agent, **(headers or {})},
             follow_redirects=False,
@@ -179,6 +182,12 @@ class Transport:
         base = httpx.URL(self.base_url) if self.base_url.startswith(("http://", "https://")) else None
         self._root = base.copy_with(raw_path=b"/", fragment=None) if base is not None and not base.query else None
         self._prefix = base.raw_path.decode("ascii").rstrip("/") if self._root is not None else ""
+        self._keepalive = None  # plain GETs without httpx's per-request work (keepalive.py)
+        if self._root is not None:
+            from .keepalive import KeepAlive, usable
+
+            if usable(self._client, self._root):
+                self._keepalive = KeepAlive(self._client, self._root, context, max_connections)
 
     @property
     def client(self) -> httpx.Client:
@@ -193,6 +202,8 @@ class Transport:
         return self._client.headers
 
     def close(self) -> None:
+        if self._keepalive is not None:
+            self._keepalive.close()
         self._client.close()
 
     def __enter__(self) -> Transport:
@@ -221,23 +232,38 @@ class Transport:
             retry = method in IDEMPOTENT
         attempts = max(1, self.opts.retries) if retry else 1
         attempt = 0
+        budget = timeout if timeout is not None else self.opts.timeout
+        # Plain GETs go the keep-alive way unless -v/--debug want httpx's request logging.
+        plain = (self._keepalive is not None and method == "GET" and url.startswith("/") and json_body is None
+                 and content is None and data is None and not (self.opts.verbose or self.opts.debug))
+
+        def build() -> httpx.Request:
+            return self._client.build_request(method, self._url(url, params), json=json_body, content=content,
+                                              data=data, headers=headers,
+                                              timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT)
+
         while True:
             attempt += 1
             start = time.monotonic()
-            request = self._client.build_request(method, self._url(url, params), json=json_body, content=content,
-                                                 data=data, headers=headers,
-                                                 timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT)
-            self._log_request(request)
+            request = None
             try:
-                response = self._send_within(request, timeout if timeout is not None else self.opts.timeout, start)
+                if plain:
+                    assert self._keepalive is not None
+                    response = self._keepalive.fetch(self._target(url, params), headers, budget, start)
+                else:
+                    request = build()
+                    self._log_request(request)
+                    response = self._send_within(request, budget, start)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 # Nothing reached the server: safe to try again, even for a POST.
+                request = request or build()
                 self._log_failure(request, exc, start)
                 if attempt < max(attempts, self.opts.retries):
                     self._backoff(attempt, None)
                     continue
                 raise self._connect_error(request, exc) from None
             except httpx.TransportError as exc:
+                request = request or build()
                 self._log_failure(request, exc, start)
                 if retry and attempt < attempts:
                     self._backoff(attempt, None)
@@ -247,8 +273,10 @@ class Transport:
                         f"{method} {self._display_url(request)}: connection lost after sending "
                         f"({errors.describe_exception(exc)}); the server may or may not have applied it") from None
                 raise self._connect_error(request, exc) from None
-            self._log_response(request, response, start)
+            if request is not None:
+                self._log_response(request, response, start)
             if response.is_redirect and not redirects:
+                request = request or build()
                 # Never follow: a redirect could carry cookies or tokens to another host.
                 location = self.opts.redactor.text(response.headers.get("Location", "?"))
                 response.close()
@@ -308,13 +336,17 @@ class Transport:
         """
         if not url.startswith("/") or self._root is None:
             return url if params is None else str(httpx.URL(url, params=params))
+        return self._root.copy_with(raw_path=self._target(url, params).encode("ascii"))
+
+    def _target(self, url: str, params: Any) -> str:
+        """The raw path and query of a request to a path under the base URL (see `_url`)."""
         raw = self._prefix + quote(url, safe=URL_SAFE)
         if params:
             items = params.items() if isinstance(params, dict) else params
             pairs = [(k, _param_text(v)) for k, value in items
                      for v in (value if isinstance(value, (list, tuple)) else [value])]
             raw += ("&" if "?" in raw else "?") + urlencode(pairs, safe=",")
-        return self._root.copy_with(raw_path=raw.encode("ascii"))
+        return raw
 
     def _require_journal(self, method: str, url: str) -> None:
         """Refuse a write that has no open journal entry (nothing is sent)."""
