@@ -62,6 +62,10 @@ def runs(argv: list[str], env: dict, n: int, expect: int | None = None) -> Run:
     return got
 
 
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--vs", type=int, default=10_000)
@@ -79,12 +83,16 @@ def main() -> None:
                                  str(a.nodes), "--latency", str(a.latency), "--plain")
     procs = [avi, plain]
     try:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("AVI_", "AVICTL_", "MARATHON_", "MESOS_"))}
+        # As installed software runs: modules byte-compiled once (a warm-up writes the caches),
+        # output block-buffered unless a row asks for PYTHONUNBUFFERED.
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AVI_", "AVICTL_", "MARATHON_", "MESOS_"))
+               and k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")}
         env.update(AVI_CONTROLLER=info["url"], AVI_USERNAME=info["username"], AVI_PASSWORD=info["password"],
                    AVI_CA_BUNDLE=info["ca"], AVICTL_CONFIG=os.path.join(tmp, "config.toml"),
                    AVICTL_CACHE_DIR=os.path.join(tmp, "cache"), HOME=tmp, XDG_STATE_HOME=os.path.join(tmp, "state"))
         print(f"stand-ins: {a.vs:,} virtual services (HTTPS), {a.apps:,} apps, {a.nodes:,} nodes; "
-              f"{a.latency * 1000:.0f} ms added per request; best of {a.runs} after a warm-up\n")
+              f"{a.latency * 1000:.0f} ms added per request; best of {a.runs} after a warm-up; "
+              f"load average {load()} on {os.cpu_count()} cores\n")
         rows: list[tuple[str, Run, Run | None]] = []
         vs = runs([*avictl_cmd(), "-o", "jsonl", "vs", "list"], env, a.runs, a.vs)
         rows.append(("avictl -o jsonl vs list", vs, None))
@@ -107,6 +115,7 @@ def main() -> None:
         for label, words, count in listings:
             rows.append((label, runs([*avictl_cmd(), "-o", "jsonl", *words], menv, a.runs, count), None))
 
+        print(f"load average at the end: {load()}\n")
         width = max(len(r[0]) for r in rows)
         print(f"{'client':<{width}}  {'wall s':>7}  {'cpu s':>6}  {'rss MiB':>7}  {'avictl is':>9}")
         for label, run, against in rows:
