@@ -12,6 +12,7 @@ import random
 import re
 import ssl
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -19,14 +20,27 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
-# httpx's package imports its optional command-line tool (`httpx._main`), which loads rich,
-# pygments and click when they are installed (as they are beside avictl): ~60 ms of CPU on
-# every command that makes a request. avictl never uses that tool; marking it absent makes
-# httpx fall back to its stub. This module is the one place avictl imports httpx from.
-sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-import httpx  # noqa: E402
-
 from . import errors
+
+
+class _Httpx:
+    """The httpx module, imported on first use: plain GETs with a cached session never need it
+    (keepalive.py), which saves ~60 ms of start-up. This module is the one place avictl imports
+    httpx from (`from ..http import httpx`); annotations naming it are never evaluated.
+
+    httpx's package imports its optional command-line tool (`httpx._main`), which loads rich,
+    pygments and click when they are installed (as they are beside avictl): ~60 ms of CPU.
+    avictl never uses that tool; marking it absent makes httpx fall back to its stub.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+        import httpx as module
+
+        return getattr(module, name)
+
+
+httpx: Any = _Httpx()
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -166,45 +180,60 @@ class Transport:
         self.system = system or name.lower()
         self.unjournaled = unjournaled
         self.sleep = time.sleep
-        # One TLS context (the CA loaded once) for httpx and the keep-alive GETs beside it.
-        verify = ssl_context(self.opts)
-        context = httpx.create_ssl_context(verify=verify) if isinstance(verify, bool) else verify
-        self._client = httpx.Client(
-            base_url=self.base_url,
-            timeout=httpx.Timeout(self.opts.timeout),
-            verify=context,
-            auth=auth,
-            headers={"User-Agent": self.opts.user_agent, **(headers or {})},
-            follow_redirects=False,
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
-        )
-        # Requests are built on the root of the base URL plus its path (DC/OS: https://dcos/marathon).
-        base = httpx.URL(self.base_url) if self.base_url.startswith(("http://", "https://")) else None
-        self._root = base.copy_with(raw_path=b"/", fragment=None) if base is not None and not base.query else None
-        self._prefix = base.raw_path.decode("ascii").rstrip("/") if self._root is not None else ""
-        self._keepalive = None  # plain GETs without httpx's per-request work (keepalive.py)
-        if self._root is not None:
-            from .keepalive import KeepAlive, usable
+        from .keepalive import Cookies, KeepAlive, plain_base, tls_context
 
-            if usable(self._client, self._root):
-                self._keepalive = KeepAlive(self._client, self._root, context, max_connections)
+        self._auth = auth
+        self._headers = {"User-Agent": self.opts.user_agent, **(headers or {})}
+        self._max_connections = max_connections
+        # One TLS context (the CA loaded once) and one cookie jar for httpx and the keep-alive
+        # GETs beside it; the httpx client is made when a request needs it.
+        self._context = tls_context(self.opts)
+        self._cookies = Cookies()
+        self._client: Any = None
+        self._client_lock = threading.Lock()
+        # Requests are built on the root of the base URL plus its path (DC/OS: https://dcos/marathon).
+        base = plain_base(self.base_url)
+        if base is None:  # not a plain http(s) URL: httpx takes it as it is, and says what is wrong
+            self._root = None
+            self._prefix = ""
+            self.client  # noqa: B018
+        else:
+            self._root, self._prefix = base
+        self._root_url: Any = None
+        self._keepalive = KeepAlive(self, max_connections) if self._root is not None and auth is None else None
 
     @property
     def client(self) -> httpx.Client:
+        if self._client is None:
+            with self._client_lock:
+                if self._client is None:
+                    self._client = httpx.Client(
+                        base_url=self.base_url,
+                        timeout=httpx.Timeout(self.opts.timeout),
+                        verify=self._context,
+                        auth=self._auth,
+                        headers=self._headers,
+                        cookies=self._cookies.jar,
+                        follow_redirects=False,
+                        limits=httpx.Limits(max_connections=self._max_connections,
+                                            max_keepalive_connections=self._max_connections),
+                    )
         return self._client
 
     @property
-    def cookies(self) -> httpx.Cookies:
-        return self._client.cookies
+    def cookies(self) -> Any:
+        """The cookie jar every request carries (`.jar`, `.get`, `.set`, `.clear` as httpx.Cookies)."""
+        return self._cookies
 
     @property
     def headers(self) -> httpx.Headers:
-        return self._client.headers
+        return self.client.headers
 
     def close(self) -> None:
         if self._keepalive is not None:
             self._keepalive.close()
-        self._client.close()
+        if self._client is not None:
+            self._client.close()
 
     def __enter__(self) -> Transport:
         return self
@@ -235,10 +264,11 @@ class Transport:
         budget = timeout if timeout is not None else self.opts.timeout
         # Plain GETs go the keep-alive way unless -v/--debug want httpx's request logging.
         plain = (self._keepalive is not None and method == "GET" and url.startswith("/") and json_body is None
-                 and content is None and data is None and not (self.opts.verbose or self.opts.debug))
+                 and content is None and data is None and not (self.opts.verbose or self.opts.debug)
+                 and self._keepalive.usable())
 
         def build() -> httpx.Request:
-            return self._client.build_request(method, self._url(url, params), json=json_body, content=content,
+            return self.client.build_request(method, self._url(url, params), json=json_body, content=content,
                                               data=data, headers=headers,
                                               timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT)
 
@@ -293,7 +323,7 @@ class Transport:
 
     def _send_within(self, request: httpx.Request, budget: float, start: float) -> httpx.Response:
         """Send and read the whole reply within `budget` seconds (httpx bounds each read, not the sum)."""
-        response = self._client.send(request, stream=True)
+        response = self.client.send(request, stream=True)
         try:
             chunks = []
             for chunk in response.iter_bytes():
@@ -309,12 +339,12 @@ class Transport:
     def stream(self, method: str, url: str, *, params: Any = None, headers: dict[str, str] | None = None,
                timeout: httpx.Timeout | float | None = None) -> Iterator[httpx.Response]:
         """Open a streaming response (server-sent events); connection errors map to exit 6."""
-        request = self._client.build_request(method, url, params=params, headers=headers,
+        request = self.client.build_request(method, url, params=params, headers=headers,
                                              timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT)
         self._log_request(request)
         start = time.monotonic()
         try:
-            response = self._client.send(request, stream=True)
+            response = self.client.send(request, stream=True)
         except httpx.TransportError as exc:
             self._log_failure(request, exc, start)
             raise self._connect_error(request, exc) from None
@@ -336,7 +366,9 @@ class Transport:
         """
         if not url.startswith("/") or self._root is None:
             return url if params is None else str(httpx.URL(url, params=params))
-        return self._root.copy_with(raw_path=self._target(url, params).encode("ascii"))
+        if self._root_url is None:
+            self._root_url = httpx.URL(self._root)
+        return self._root_url.copy_with(raw_path=self._target(url, params).encode("ascii"))
 
     def _target(self, url: str, params: Any) -> str:
         """The raw path and query of a request to a path under the base URL (see `_url`)."""
@@ -417,7 +449,7 @@ class Transport:
         a Probe with no status rather than an error.
         """
         budget = timeout if timeout is not None else self.opts.timeout
-        request = self._client.build_request("GET", url, timeout=budget)
+        request = self.client.build_request("GET", url, timeout=budget)
         self._log_request(request)
         start = time.monotonic()
         try:

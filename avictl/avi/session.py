@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .. import errors
 from ..files import write_private
@@ -253,7 +254,7 @@ class Session:
         cookies = data.get("cookies") or {}
         if not cookies or "csrftoken" not in cookies:
             return False
-        host = httpx.URL(self.controller).host
+        host = (urlsplit(self.controller).hostname or "").lower()
         for name, value in cookies.items():
             self.transport.cookies.set(name, value, domain=host if "." in host else "", path="/")
             self.opts.redactor.add(value)

@@ -95,3 +95,27 @@ def test_commands_have_examples(cli):
                  ["cloud", "list"], ["cloud", "show"], ["api"]):
         r = cli(*args, "--help")
         assert r.exit_code == 0 and "Examples:" in r.stdout, args
+
+
+def test_a_listing_with_a_cached_session_loads_no_httpx(avi_env, avi_lab, tmp_path):
+    """Plain GETs go the keep-alive way (avictl/keepalive.py): with the session cached by a first
+    command, `vs list` never imports httpx (start-up, SPEC §6). What is loaded, not how fast."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT, isolated_env
+
+    avi_lab.seed(3)
+    env = isolated_env(tmp_path, avi_env)
+    code = ("import sys\nfrom avictl.__main__ import main\nrc = main(['-o', 'jsonl', 'vs', 'list'])\n"
+            "sys.stderr.write('loaded: ' + ' '.join(sorted({m.split('.')[0] for m in sys.modules})))\nsys.exit(rc)")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env,
+                           timeout=60) for _ in range(2)]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+        assert [json.loads(line)["vips"] for line in run.stdout.splitlines()] == [["10.2.0.1"], ["10.2.0.2"],
+                                                                                  ["10.2.0.3"]]
+    loaded = [set(run.stderr.rsplit("loaded: ", 1)[1].split()) for run in runs]
+    assert "httpx" in loaded[0]  # the login
+    assert not loaded[1] & {"httpx", "httpcore", "h11"}, sorted(loaded[1] & {"httpx", "httpcore", "h11"})
+    assert len(avi_lab.sent("POST", "^/login$")) == 1
