@@ -139,6 +139,10 @@ class Printer:
                     continue
                 if fmt == "json":
                     text = "".join(("," if count + i else "") + "\n" + line(item) for i, item in enumerate(page))
+                elif fmt == "jsonl":
+                    from .fastjson import dumps_lines
+
+                    text = dumps_lines(page)
                 else:
                     text = "".join(line(item) for item in page)
                 count += len(page)

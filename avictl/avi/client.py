@@ -287,9 +287,9 @@ class AviClient:
     def summarize_vs(self, vs: dict[str, Any], vsvips: dict[str, list[str]] | None = None,
                      known_apps: dict[str, str] | None = None) -> dict[str, Any]:
         """The plain object `vs list` prints: name, VIPs, services, state, pool, app, cloud."""
-        from .vs_list import summarizer
+        from .vs_list import summarizer, vips_of
 
-        return summarizer(known_apps)(vs, vsvips or {})
+        return summarizer(known_apps)(vs, vips_of(vs, vsvips or {}))
 
     @staticmethod
     def vs_oper_state(vs: dict[str, Any]) -> str:

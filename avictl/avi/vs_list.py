@@ -7,8 +7,8 @@ collection itself beside the VS pages costs one request per 200 VIPs with short 
 1. VS page 1 and VsVip page 1 are asked for together (the VsVip read only when the
    controller's version may keep VIPs apart: 20.1+ or not known);
 2. once both counts are known, the remaining pages of both collections are fetched
-   concurrently — at most `concurrency` requests in flight or waiting to be handed out, VS
-   page k and VsVip page k side by side;
+   concurrently — `concurrency` requests in flight, at most twice that many pages fetched and
+   not yet handed out, VS page k and VsVip page k side by side;
 3. VS pages are handed out in order as soon as the VIPs they name have arrived. A VsVip
    entry is dropped once its page is handed out (the previous page's are kept for VSs that
    share a VIP), so memory stays flat when both collections come in the same order; what
@@ -85,24 +85,25 @@ def oper_state(vs: dict[str, Any]) -> str:
     return "OPER_UNKNOWN"
 
 
-def summarizer(known_apps: dict[str, str] | None) -> Callable[[dict[str, Any], dict[str, list[str]]], Summary]:
-    """The function that turns a raw VS (and the VIPs of its VsVip by uuid) into what `vs list`
-    prints: name, uuid, vips, services, state, enabled, pool, app, cloud, tenant, east_west."""
+def summarizer(known_apps: dict[str, str] | None) -> Callable[[dict[str, Any], list[str]], Summary]:
+    """The function that turns a raw VS and its VIPs (`vips_of`) into what `vs list` prints:
+    name, uuid, vips, services, state, enabled, pool, app, cloud, tenant, east_west."""
     app_for = mesos.app_id_for_vs
 
-    def summarize(vs: dict[str, Any], vsvips: dict[str, list[str]]) -> Summary:
+    def summarize(vs: dict[str, Any], vips: list[str]) -> Summary:
         get = vs.get
-        vips = inline_vips(vs)
-        if vips is None:
-            vips = vsvips.get(_uuid(get("vsvip_ref")) or "", [])
         services = [{"port": s.get("port"), "port_range_end": s.get("port_range_end") or s.get("port"),
                      "enable_ssl": bool(s.get("enable_ssl"))} for s in get("services") or []]
+        runtime = get("runtime")
+        state = (runtime.get("oper_status") or {}).get("state") if isinstance(runtime, dict) else None
+        if not state or "state" in vs:
+            state = oper_state(vs)
         return {
             "name": get("name"),
             "uuid": get("uuid"),
             "vips": vips,
             "services": services,
-            "state": oper_state(vs),
+            "state": state,
             "enabled": get("enabled", True),
             "pool": _label(get("pool_ref") or get("pool_group_ref")),
             "app": app_for(vs, known_apps),
@@ -112,6 +113,14 @@ def summarizer(known_apps: dict[str, str] | None) -> Callable[[dict[str, Any], d
         }
 
     return summarize
+
+
+def vips_of(vs: dict[str, Any], vsvips: dict[str, list[str]]) -> list[str]:
+    """The VIPs of a VS: its own (before 20.1), else those of its VsVip in `vsvips` (by uuid)."""
+    vips = inline_vips(vs)
+    if vips is None:
+        vips = vsvips.get(_uuid(vs.get("vsvip_ref")) or "", [])
+    return vips
 
 
 def list_virtualservices(client: Any, *, name: str | None = None, cloud: str | None = None,
@@ -134,8 +143,8 @@ def list_virtualservices(client: Any, *, name: str | None = None, cloud: str | N
     summarize = summarizer(known_apps)
     match = fnmatch.fnmatchcase
 
-    def items(results: list[dict[str, Any]], vsvips: dict[str, list[str]]) -> list[Summary]:
-        out = [summarize(vs, vsvips) for vs in results]
+    def items(results: list[dict[str, Any]], vips: list[list[str]]) -> list[Summary]:
+        out = [summarize(vs, v) for vs, v in zip(results, vips)]
         if glob:
             out = [i for i in out if match(i["name"] or "", glob)]
         if wanted_state:
@@ -157,11 +166,14 @@ class _Listing:
     """One `vs list`: the pages of two collections in flight, VS pages handed out in order."""
 
     def __init__(self, client: Any, params: dict[str, Any], tenant: str | None,
-                 items: Callable[[list[dict[str, Any]], dict[str, list[str]]], list[Summary]]):
+                 items: Callable[[list[dict[str, Any]], list[list[str]]], list[Summary]]):
         self.client = client
         self.session = client.session
         self.size = client.page_size
-        self.window = client.concurrency
+        self.workers = client.concurrency
+        # pages in flight or fetched and waiting to be handed out: twice the workers, so that they
+        # keep fetching while the pages before are summarized and printed
+        self.window = 2 * client.concurrency
         self.params = params
         self.tenant = tenant
         self.items = items
@@ -237,7 +249,7 @@ class _Listing:
 
     def pages(self) -> Iterator[list[Summary]]:
         self.session.ensure()  # the version decides whether VIPs are apart
-        self.pool = ThreadPoolExecutor(max_workers=self.window, thread_name_prefix="avi-page")
+        self.pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="avi-page")
         try:
             yield from self._pages()
         finally:
@@ -281,8 +293,17 @@ class _Listing:
         """The summaries of one VS page, its VIPs taken from the VsVip pages read so far (reading
         more while some are missing), what remains missing read in bulk."""
         self.handed_out += 1
-        needed = {_uuid(vs.get("vsvip_ref")): vs for vs in results if inline_vips(vs) is None}
-        needed.pop(None, None)
+        refs: list[list[str] | str] = []  # per VS: its own VIPs, or the uuid of its VsVip ("" for none)
+        needed: dict[str, dict[str, Any]] = {}
+        for vs in results:
+            own = inline_vips(vs)
+            if own is None:
+                uuid = _uuid(vs.get("vsvip_ref")) or ""
+                if uuid:
+                    needed.setdefault(uuid, vs)
+                refs.append(uuid)
+            else:
+                refs.append(own)
         vsvips: dict[str, list[str]] = {}
         missing: list[dict[str, Any]] = []
         for uuid, vs in needed.items():
@@ -301,7 +322,7 @@ class _Listing:
         self.recent = vsvips
         if any("runtime" not in vs for vs in results):
             self._runtime_from_inventory(results)
-        return self.items(results, vsvips)
+        return self.items(results, [r if isinstance(r, list) else vsvips.get(r, []) for r in refs])
 
     def _runtime_from_inventory(self, results: list[dict[str, Any]]) -> None:
         """Oper state for VSs that came without `runtime` (a controller that drops it when
