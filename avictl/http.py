@@ -210,9 +210,10 @@ class Transport:
         attempts = max(1, self.opts.retries) if retry else 1
         attempt = 0
         budget = timeout if timeout is not None else self.opts.timeout
-        # Plain GETs go the keep-alive way unless -v/--debug want httpx's request logging.
+        # Plain GETs go the keep-alive way (-v logs them there as well); --debug, which logs every
+        # header as sent, goes through httpx.
         plain = (self._keepalive is not None and method == "GET" and url.startswith("/") and json_body is None
-                 and content is None and data is None and not (self.opts.verbose or self.opts.debug)
+                 and content is None and data is None and not self.opts.debug
                  and self._keepalive.usable())
 
         def build() -> httpx.Request:
@@ -228,6 +229,9 @@ class Transport:
                 if plain:
                     assert self._keepalive is not None
                     response = self._keepalive.fetch(self._target(url, params), headers, budget, start)
+                    if self.opts.verbose:
+                        self._log(f"GET {self.opts.redactor.text(response.url)} → {response.status_code} "
+                                  f"({(time.monotonic() - start) * 1000:.0f} ms)")
                 else:
                     request = build()
                     self._log_request(request)

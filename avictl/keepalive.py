@@ -4,7 +4,8 @@ httpx spends ~0.7 ms of CPU per request in its URL, header, cookie and connectio
 layers, and importing it (with httpcore and h11) ~0.1 s; the same GET on `http.client`
 costs ~0.1 ms and ~0.03 s to import. A `vs list` of 10,000 VSs makes about 100 requests, so
 `Transport` sends its plain GETs through here when nothing needs httpx: no proxy from the
-environment, no auth flow, no `-v`/`--debug` logging (httpx logs those). The request is the
+environment, no auth flow, no `--debug` logging of every header (httpx does that; `-v` logs
+the one line per request here too). The request is the
 one httpx would send (its default headers, the cookies of the jar the httpx client shares,
 the same TLS context); the reply is a `Reply` with the part of httpx.Response avictl reads.
 

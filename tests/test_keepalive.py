@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -62,8 +63,9 @@ def test_the_request_is_the_one_httpx_sends(server):
     plain = transport(server)
     plain.request("GET", "/a", params={"x": "1,2", "y": True})
     assert plain._client is None  # no httpx client was needed
-    logged = transport(server, verbose=True, log=lambda line: None)  # -v: the httpx way
+    logged = transport(server, debug=True, log=lambda line: None)  # --debug: the httpx way
     logged.request("GET", "/a", params={"x": "1,2", "y": True})
+    assert logged._client is not None
     ours, httpx_sent = server.RequestHandlerClass.seen
     assert ours["path"] == httpx_sent["path"] == "/a?x=1,2&y=true"
     assert ours["headers"] == httpx_sent["headers"]
@@ -92,3 +94,12 @@ def test_a_connection_the_server_closed_is_not_reused(server):
     t = transport(server)
     assert [t.request("GET", f"/n{i}").json()["path"] for i in range(3)] == ["/n0", "/n1", "/n2"]
     assert [s["path"] for s in server.RequestHandlerClass.seen] == ["/n0", "/n1", "/n2"]  # each sent once
+
+
+def test_verbose_logs_the_keep_alive_gets_in_the_words_of_the_httpx_path(server):
+    """-v does not change the way a request goes: the same line, from the keep-alive path."""
+    lines: list[str] = []
+    t = transport(server, verbose=True, log=lines.append)
+    t.request("GET", "/a", params={"x": "1"})
+    assert t._client is None
+    assert len(lines) == 1 and re.fullmatch(r"GET http://127\.0\.0\.1:\d+/a\?x=1 → 200 \(\d+ ms\)", lines[0])
