@@ -1,7 +1,9 @@
 """avictl under injected faults, against the lab stand-ins over real HTTP(S).
 
 What was sent is always counted from the stand-ins' request logs (`server.sent(...)`), never
-from avictl's own output. The faults come from avictl/lab/base.py (`add_fault`), the Avi
+from avictl's own output. No assert compares durations (issue #20): a retry is counted, a limit is
+made the observable (a wait's limit beyond pytest's own timeout, a server that holds or refuses
+early requests), and speed is measured by bench/ scripts. The faults come from avictl/lab/base.py (`add_fault`), the Avi
 stand-in's session hooks (`/_lab/expire`) and the Marathon stand-in's event streams.
 
 SPEC.md §5 (exit codes, one-line errors, ambiguous POSTs) and §6 (retries, sessions).
@@ -17,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from avictl.lab.base import Response
 
 APP = {"id": "/faults/web", "cmd": "sleep 1000", "instances": 1, "cpus": 0.1, "mem": 32}
 
@@ -34,11 +38,6 @@ def assert_one_error(r: Any, code: int, *words: str) -> str:
     for w in words:
         assert w in r.stderr, (w, r)
     return lines[errs[0]]
-
-
-def gaps(entries: list[dict[str, Any]]) -> list[float]:
-    times = [e["time"] for e in entries]
-    return [b - a for a, b in zip(times, times[1:])]
 
 
 def app_file(tmp_path: Path, app: dict[str, Any] = APP) -> str:
@@ -70,10 +69,7 @@ def test_get_retried_on_gateway_errors_until_it_clears(cli, marathon_lab, status
     assert r.exit_code == 0, r
     assert json.loads(r.stdout) == []
     sent = marathon_lab.sent("GET", "^/v2/apps$")
-    assert len(sent) == 3  # two failures + the one that worked
-    # backoff: 0.25 s × 2^(n-1), jittered down to half: 0.125–0.25 s, then 0.25–0.5 s
-    first, second = gaps(sent)
-    assert 0.1 <= first < 1.5 and 0.2 <= second < 2.0, gaps(sent)
+    assert len(sent) == 3  # two failures + the one that worked (the backoff between them: the next test)
 
 
 @pytest.mark.parametrize("fault", [{"reset": True}, {"truncate": True}],
@@ -101,6 +97,15 @@ def test_backoff_is_jittered_and_retry_after_is_bounded(marathon15):
         assert all(0.125 <= s <= 0.25 for s in slept), slept
         assert len(set(slept)) > 1, slept  # jitter: not the same delay every time
         slept.clear()
+        # backoff: 0.25 s × 2^(n-1), jittered down to half: 0.125–0.25 s, then 0.25–0.5 s
+        marathon15.add_fault(count=2, method="GET", path="^/v2/info$", status=502)
+        assert t.request("GET", "/v2/info").status_code == 200
+        assert len(slept) == 2 and 0.125 <= slept[0] <= 0.25 and 0.25 <= slept[1] <= 0.5, slept
+        slept.clear()
+        marathon15.add_fault(count=1, method="GET", path="^/v2/info$", status=503, headers={"Retry-After": "1"})
+        assert t.request("GET", "/v2/info").status_code == 200
+        assert slept == [1.0]
+        slept.clear()
         marathon15.add_fault(count=1, method="GET", path="^/v2/info$", status=503, headers={"Retry-After": "3600"})
         assert t.request("GET", "/v2/info").status_code == 200
         assert slept == [30.0]
@@ -119,13 +124,27 @@ def test_backoff_is_jittered_and_retry_after_is_bounded(marathon15):
         t.close()
 
 
-def test_retry_after_is_honoured(cli, marathon15):
-    marathon15.add_fault(count=1, method="GET", path="^/v2/apps$", status=503, headers={"Retry-After": "1"})
+def test_retry_after_is_honoured(cli, marathon15, monkeypatch):
+    """Against a server that enforces its Retry-After, as a rate limiter does: a try before the
+    second is up is refused again (503, Retry-After: 1). avictl waits as asked, so its second try is
+    answered: two GETs, exit 0. A client that retried on its own backoff instead (three tries within
+    0.75 s) would be refused every time and give up with exit 1."""
+    handle = marathon15.handle
+    refused_at: list[float] = []
+
+    def enforcing(req):
+        if req.method == "GET" and req.path == "/v2/apps":
+            if not refused_at:
+                refused_at.append(time.monotonic())
+            if time.monotonic() - refused_at[0] < 1.0:
+                return Response.json({"message": "slow down"}, 503, [("Retry-After", "1")])
+        return handle(req)
+
+    monkeypatch.setattr(marathon15, "handle", enforcing)
     r = cli("app", "list", "-o", "json", env={"MARATHON_URL": marathon15.url})
     assert r.exit_code == 0, r
-    sent = marathon15.sent("GET", "^/v2/apps$")
-    assert len(sent) == 2
-    assert 0.9 <= gaps(sent)[0] < 3.0, gaps(sent)
+    assert json.loads(r.stdout) == []
+    assert len(marathon15.sent("GET", "^/v2/apps$")) == 2
 
 
 def test_500_is_not_retried_and_shows_the_servers_words(cli, marathon15):
@@ -228,53 +247,47 @@ def test_post_with_the_lookup_failing_too_is_still_one_post(cli, marathon15, tmp
 
 
 def test_request_timeout_with_retries_is_bounded(cli, marathon15):
+    """Every try is cut at the request timeout: the replies (3 s late) never arrive, three tries, exit 6."""
     marathon15.add_fault(count=0, method="GET", path="^/v2/apps$", latency=3.0)
-    start = time.monotonic()
     r = cli("app", "list", "--timeout", "1", env={"MARATHON_URL": marathon15.url})
-    elapsed = time.monotonic() - start
     assert_one_error(r, 6, "timed out", "--request-timeout")
     assert len(marathon15.sent("GET", "^/v2/apps$")) == 3
-    assert 2.5 <= elapsed < 7.0, elapsed  # 3 tries × 1 s + backoff ≤ 0.75 s
 
 
 def test_global_timeout_option_before_the_command(run_avictl, marathon15):
     marathon15.add_fault(count=0, method="GET", path="^/v2/apps$", latency=3.0)
-    start = time.monotonic()
     r = run_avictl("--timeout", "1", "app", "list", env={"MARATHON_URL": marathon15.url})
-    elapsed = time.monotonic() - start
     assert_one_error(r, 6, "timed out")
-    assert elapsed < 9.0, elapsed
+    assert len(marathon15.sent("GET", "^/v2/apps$")) == 3  # each try cut at 1 s (the 3 s reply never came)
 
 
 def test_wait_timeout_exit_7(cli, marathon15, tmp_path):
+    """The deployment takes 60 s: a wait that ignored its 1.5 s limit would end with exit 0."""
     marathon15.deploy_seconds = 60
-    start = time.monotonic()
     r = cli("app", "post", app_file(tmp_path), "--timeout", "1.5", env={"MARATHON_URL": marathon15.url})
-    elapsed = time.monotonic() - start
     assert_one_error(r, 7, "timed out after 1.5s", "/faults/web")
-    assert elapsed < 6.0, elapsed
     assert len(marathon15.sent("POST", "^/v2/apps$")) == 1
 
 
 # -- the event stream stalls or drops in the middle of a deployment --------------------------------------------
 
 
+# The wait's limit (600 s) and the stalls are beyond pytest's timeout (120 s): a wait that only
+# returned at its limit, or when a stalled stream ended, fails the test instead of passing late.
 @pytest.mark.parametrize("fault", [
-    {"stall": 30.0, "stream_chunks": 0},  # headers, then silence (not even heartbeats)
-    {"stall": 30.0, "stream_chunks": 1},  # attached, then silence
+    {"stall": 600.0, "stream_chunks": 0},  # headers, then silence (not even heartbeats)
+    {"stall": 600.0, "stream_chunks": 1},  # attached, then silence
     {"drop": True, "stream_chunks": 1},   # attached, then the connection is cut (every reconnect too)
 ], ids=["stall-at-once", "stall-after-attach", "drop-after-attach"])
 def test_wait_survives_a_stalled_or_dropped_event_stream(cli, marathon15, tmp_path, fault):
     marathon15.deploy_seconds = 1.0
     marathon15.add_fault(count=0, method="GET", path="^/v2/events", **fault)
-    start = time.monotonic()
-    r = cli("app", "post", app_file(tmp_path), "--timeout", "15", "-o", "json",
+    r = cli("app", "post", app_file(tmp_path), "--timeout", "600", "-o", "json",
             env={"MARATHON_URL": marathon15.url})
-    elapsed = time.monotonic() - start
     assert r.exit_code == 0, r
     assert json.loads(r.stdout)["tasksRunning"] == 1
-    assert elapsed < 8.0, elapsed  # polls every 2 s: done soon after the 1 s deployment
     assert marathon15.sent("GET", "^/v2/events")
+    assert len(marathon15.sent("GET", "^/v2/apps/faults/web$")) >= 2  # it checked again (polled) after the first read
     assert len(marathon15.sent("POST", "^/v2/apps$")) == 1
 
 
@@ -289,15 +302,12 @@ def test_wait_survives_streams_dropped_by_the_server_mid_deployment(cli, maratho
 
     t = threading.Thread(target=dropper, daemon=True)
     t.start()
-    try:
-        start = time.monotonic()
-        r = cli("app", "post", app_file(tmp_path), "--timeout", "15", env={"MARATHON_URL": marathon15.url})
-        elapsed = time.monotonic() - start
+    try:  # a limit beyond pytest's timeout: a wait lost with its stream would fail the test, not pass late
+        r = cli("app", "post", app_file(tmp_path), "--timeout", "600", env={"MARATHON_URL": marathon15.url})
     finally:
         stop.set()
         t.join()
     assert r.exit_code == 0, r
-    assert elapsed < 8.0, elapsed
     assert len(marathon15.sent("GET", "^/v2/events")) >= 2  # it reconnected
 
 
@@ -442,12 +452,9 @@ def test_avi_post_without_a_name_cannot_be_checked(cli, avi_lab, avi_env, tmp_pa
 
 def test_avi_request_timeout(cli, avi_lab, avi_env):
     avi_lab.add_fault(count=0, method="GET", path="^/api/cloud$", latency=3.0)
-    start = time.monotonic()
     r = cli("api", "GET", "/api/cloud", "--timeout", "1", env=avi_env)
-    elapsed = time.monotonic() - start
     assert_one_error(r, 6, "timed out")
-    assert len(avi_lab.sent("GET", "^/api/cloud$")) == 3
-    assert elapsed < 8.0, elapsed
+    assert len(avi_lab.sent("GET", "^/api/cloud$")) == 3  # each try cut at 1 s (the 3 s reply never came)
 
 
 def test_trickling_body_is_bounded_by_the_request_timeout(cli, marathon15):

@@ -1,4 +1,8 @@
-"""Event stream parsing and waits: react fast, never spin, survive a dropped stream, end crash loops."""
+"""Event stream parsing and waits: react to events, never spin, survive a dropped stream, end crash loops.
+
+No assert compares durations (issue #20): a wait's limits and poll interval are set beyond pytest's
+own timeout (120 s) where only an event may end it, so a wait that missed the event fails the test
+instead of passing late; how fast it reacts is measured by bench/wait.py."""
 
 from __future__ import annotations
 
@@ -59,33 +63,17 @@ def _post(client, app_id="web", **extra):
     return client.post_app(defn).value
 
 
-def _finish_times(lab):
-    """Times at which the stand-in finished deployments (deployment_success emitted)."""
-    times: list[float] = []
-    original = lab.emit
-
-    def emit(event_type, **data):
-        if event_type == "deployment_success":
-            times.append(time.monotonic())
-        original(event_type, **data)
-
-    lab.emit = emit
-    return times
-
-
-def test_wait_reacts_to_the_event_within_half_a_second_without_spinning(marathon_lab):
+def test_wait_reacts_to_the_event_without_spinning(marathon_lab):
+    """No poll and no deadline before pytest's timeout: only the deployment's events can end the wait,
+    with a handful of reads (bench/wait.py measures how soon after the event it returns)."""
     marathon_lab.deploy_seconds = 1.0
-    finished = _finish_times(marathon_lab)
     client = MarathonClient(marathon_lab.url, HttpOptions(journal=make_journal()))
     try:
         _post(client)
-        app = wait_for_app(client, "web", 10, poll_interval=5.0)
-        returned = time.monotonic()
+        app = wait_for_app(client, "web", 600, poll_interval=600)
     finally:
-        del marathon_lab.emit
         client.close()
     assert app["tasksRunning"] == 2
-    assert finished and returned - finished[0] < 0.5
     gets = marathon_lab.sent("GET", r"^/v2/apps/web$")
     assert len(gets) <= 6, len(gets)  # event-driven checks, not a busy loop
 
@@ -106,22 +94,19 @@ def test_dropped_event_stream_mid_deployment_completes_by_polling(marathon_lab):
 
     def run():
         try:
-            result["app"] = wait_for_app(client, "web", 10, poll_interval=0.4)
+            result["app"] = wait_for_app(client, "web", 600, poll_interval=0.4)
         except Exception as exc:  # surfaced by the assertion below
             result["error"] = exc
 
     t = threading.Thread(target=run)
-    start = time.monotonic()
     t.start()
     time.sleep(0.3)
     marathon_lab.add_fault(count=0, path="^/v2/events", status=503)  # reconnects fail from now on
     marathon_lab.drop_event_streams()
-    t.join(10)
-    elapsed = time.monotonic() - start
+    t.join()  # the limit (600 s) is beyond pytest's timeout: only polling can end this wait in time
     client.close()
     assert "app" in result, result
     assert result["app"]["tasksRunning"] == 2
-    assert elapsed < 1.2 + 0.4 + 1.0
     assert len(marathon_lab.sent("GET", "^/v2/events")) >= 2  # it tried to reconnect
     marathon_lab.clear_faults()
 
@@ -139,14 +124,13 @@ def test_crash_loop_times_out_with_last_task_failure(marathon_lab):
     marathon_lab.deploy_seconds = 0.2
     client = MarathonClient(marathon_lab.url, HttpOptions(journal=make_journal()))
     _post(client, "crashy", labels={"LAB_CRASH": "Failed to pull image: manifest unknown"})
-    start = time.monotonic()
     with pytest.raises(errors.WaitTimeout) as info:
         with wait_words():
             wait_for_app(client, "crashy", 1.0, poll_interval=0.5)
-    elapsed = time.monotonic() - start
-    assert 1.0 <= elapsed < 1.6
     assert info.value.exit_code == 7
+    assert info.value.message.startswith("timed out after 1s waiting for /crashy"), info.value.message
     assert "manifest unknown" in info.value.message and "TASK_FAILED" in info.value.message
+    assert len(marathon_lab.sent("GET", "^/v2/apps/crashy$")) >= 2  # it kept checking until the limit
     client.close()
 
 

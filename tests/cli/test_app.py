@@ -150,12 +150,10 @@ def test_bad_app_id_argument_exits_2(cli, marathon_lab, marathon_profile_env):
 
 def test_crash_loop_ends_with_exit_7_and_the_failure(cli, marathon_lab, marathon_profile_env):
     marathon_lab.deploy_seconds = 0.2
-    start = time.monotonic()
     r = cli("app", "post", DOCKER_JSON, "--set", "cmd=./server; exit 1", "--timeout", "1.5",
             env=marathon_profile_env)
-    elapsed = time.monotonic() - start
     assert r.exit_code == 7, r
-    assert elapsed < 4
+    assert "timed out after 1.5s waiting for /webapp1" in r.stderr, r  # at its limit, not Marathon's (never)
     assert "last task failure" in r.stderr and "Command exited with status 1" in r.stderr
     # the deployment is still there: Marathon never gives up by itself
     r = cli("deployment", "list", "-o", "json", env=marathon_profile_env)
