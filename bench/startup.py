@@ -7,9 +7,13 @@ Measures, interleaved round-robin so they share the machine's state:
   avictl --version               fast path, no typer        target <= 2x the floor
   avictl --help                  typer, the whole tree      target <= 5x
   avictl __complete app ''       one TAB on an app id       target <= 5x
+  the same TAB, stale cache      answers from the cache and starts a detached refresh   target <= 5x
   aws --version                  the AWS CLI, as an anchor (installed with pip in a throwaway venv)
 
 The completion request reads a fresh name cache of an isolated profile (no server, no refresh).
+The stale one reads a cache an hour old: it answers with those names and starts the detached
+refresh (`python -m avictl.names_cache refresh`) without waiting for it; the refresh (against a
+port nobody listens on) is left to finish, untimed, before the next command runs.
 Also reports whether `python -X importtime -m avictl --help` imports a heavy module.
 """
 
@@ -23,11 +27,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("httpx", "boto3", "botocore", "rich", "keyring", "tabulate")
-TARGETS = {"avictl --version": 2.0, "avictl --help": 5.0, "avictl __complete (TAB)": 5.0}
+TARGETS = {"avictl --version": 2.0, "avictl --help": 5.0, "avictl __complete (TAB)": 5.0,
+           "__complete (stale cache)": 5.0}
+STALE_PROFILE = "benchstale"
 
 
 def avictl_command() -> list[str]:
@@ -42,12 +49,37 @@ def isolated_env(tmp: Path) -> dict[str, str]:
     return env
 
 
-def prepare_cache(env: dict[str, str]) -> None:
+def prepare_cache(env: dict[str, str]) -> Path:
+    """Fresh names for profile bench, names an hour old for the stale profile → its refresh marker."""
     Path(env["AVICTL_CONFIG"]).write_text('default_profile = "bench"\n[profiles.bench]\n'
-                                          'marathon = "http://127.0.0.1:9"\n')
-    code = ("from avictl import names_cache; "
-            "names_cache.remember('bench', 'app', [f'/group/app{i}' for i in range(500)])")
-    subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=ROOT)
+                                          'marathon = "http://127.0.0.1:9"\n'
+                                          f'[profiles.{STALE_PROFILE}]\nmarathon = "http://127.0.0.1:9"\n')
+    code = ("import json, time; from avictl import names_cache; "
+            "names_cache.remember('bench', 'app', [f'/group/app{i}' for i in range(500)]); "
+            f"names_cache.remember('{STALE_PROFILE}', 'app', [f'/group/app{{i}}' for i in range(500)]); "
+            f"p = names_cache._path('{STALE_PROFILE}', 'app'); d = json.loads(p.read_text()); "
+            "d['written'] = time.time() - 3600; p.write_text(json.dumps(d)); print(names_cache._marker(p))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=ROOT, capture_output=True, text=True)
+    return Path(out.stdout.strip())
+
+
+def refreshes_running() -> bool:
+    """A detached refresh of the stale profile still running (Linux /proc; False elsewhere)."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if STALE_PROFILE.encode() in cmdline.read_bytes():
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def settle_stale(marker: Path) -> None:
+    """Before a stale TAB: the last refresh has ended, and its marker is gone (so this TAB starts one)."""
+    deadline = time.monotonic() + 30
+    while refreshes_running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    marker.unlink(missing_ok=True)
 
 
 def install_aws(venv: Path | None) -> tuple[list[str] | None, str]:
@@ -65,14 +97,24 @@ def install_aws(venv: Path | None) -> tuple[list[str] | None, str]:
     return [str(venv / "bin" / "aws")], f"installed in {venv}"
 
 
-def measure(commands: dict[str, list[str]], env: dict[str, str], runs: int) -> dict[str, list[float]]:
+def measure(commands: dict[str, list[str]], env: dict[str, str], runs: int,
+            special: dict[str, tuple[dict[str, str], Callable[[], None]]] | None = None) -> dict[str, list[float]]:
+    """Median wall times; `special` gives a command its own environment and an untimed step before each run."""
+    special = special or {}
     times: dict[str, list[float]] = {name: [] for name in commands}
+
+    def setup(name: str) -> dict[str, str]:
+        own_env, before = special.get(name, (env, lambda: None))
+        before()
+        return own_env
+
     for name, argv in commands.items():  # warm-up: page cache, .pyc files
-        subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        subprocess.run(argv, env=setup(name), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     for _ in range(runs):
         for name, argv in commands.items():
+            run_env = setup(name)
             start = time.perf_counter()
-            proc = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+            proc = subprocess.run(argv, env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
             times[name].append(time.perf_counter() - start)
             if proc.returncode != 0:
                 raise SystemExit(f"{name} failed ({proc.returncode}): {proc.stderr.decode()[-500:]}")
@@ -100,20 +142,25 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="avictl-bench-"))
     try:
         env = isolated_env(tmp)
-        prepare_cache(env)
+        stale_marker = prepare_cache(env)
+        stale_env = {k: v for k, v in env.items() if k != "AVICTL_NO_NAME_REFRESH"}
+        stale_env["AVICTL_PROFILE"] = STALE_PROFILE
         avictl = avictl_command()
         commands = {
             "python -c pass": [sys.executable, "-c", "pass"],
             "avictl --version": [*avictl, "--version"],
             "avictl --help": [*avictl, "--help"],
             "avictl __complete (TAB)": [*avictl, "__complete", "app", "/group/app1", "app", "show"],
+            "__complete (stale cache)": [*avictl, "__complete", "app", "/group/app1", "app", "show"],
         }
         note = "skipped (--no-aws)"
         if not args.no_aws:
             aws, note = install_aws(args.aws_venv)
             if aws:
                 commands["aws --version"] = [*aws, "--version"]
-        times = measure(commands, env, args.runs)
+        times = measure(commands, env, args.runs,
+                        {"__complete (stale cache)": (stale_env, lambda: settle_stale(stale_marker))})
+        settle_stale(stale_marker)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
