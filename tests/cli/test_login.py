@@ -44,7 +44,6 @@ def test_keyring_guard_does_not_hang(avictl_home):
     Without the guard the child would still be waiting when subprocess.run's own limit (30 s) ends it."""
     import subprocess
     import sys
-    import time
 
     from conftest import isolated_env
 

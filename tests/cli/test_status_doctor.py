@@ -8,7 +8,6 @@ alone; `--app` adds the app's chain, where a redeploy onto a new service port is
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
