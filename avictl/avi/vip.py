@@ -10,13 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 
+VIP_ADDRESS_KEYS = ("ip_address", "ip6_address", "floating_ip", "floating_ip6")
+
+
 def addresses_of_vips(vips: list[dict[str, Any]] | None) -> list[str]:
     out: list[str] = []
     for vip in vips or []:
-        for key in ("ip_address", "ip6_address", "floating_ip", "floating_ip6"):
-            addr = (vip.get(key) or {}).get("addr")
-            if addr and addr not in out:
-                out.append(addr)
+        for key in VIP_ADDRESS_KEYS:
+            address = vip.get(key)
+            if address:
+                addr = address.get("addr")
+                if addr and addr not in out:
+                    out.append(addr)
     return out
 
 

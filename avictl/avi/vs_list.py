@@ -7,8 +7,8 @@ collection itself beside the VS pages costs one request per 200 VIPs with short 
 1. VS page 1 and VsVip page 1 are asked for together (the VsVip read only when the
    controller's version may keep VIPs apart: 20.1+ or not known);
 2. once both counts are known, the remaining pages of both collections are fetched
-   concurrently — `concurrency` requests in flight, at most twice that many pages fetched and
-   not yet handed out, VS page k and VsVip page k side by side;
+   concurrently — at most `concurrency` pages in flight or waiting to be handed out, VS page
+   k and VsVip page k side by side;
 3. VS pages are handed out in order as soon as the VIPs they name have arrived. A VsVip
    entry is dropped once its page is handed out (the previous page's are kept for VSs that
    share a VIP), so memory stays flat when both collections come in the same order; what
@@ -171,9 +171,9 @@ class _Listing:
         self.session = client.session
         self.size = client.page_size
         self.workers = client.concurrency
-        # pages in flight or fetched and waiting to be handed out: twice the workers, so that they
-        # keep fetching while the pages before are summarized and printed
-        self.window = 2 * client.concurrency
+        # pages in flight or fetched and waiting to be handed out (twice as many measured no faster:
+        # the listing is CPU-bound once the pages flow, and more pages waiting is more memory)
+        self.window = client.concurrency
         self.params = params
         self.tenant = tenant
         self.items = items

@@ -24,10 +24,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-
 from .. import errors
-from ..http import HttpOptions, Transport, decode_json, short_text
+from ..http import HttpOptions, Transport, decode_json, httpx, short_text  # httpx through avictl.http: see there
 
 RUNNING_TASK_STATES = frozenset({"TASK_STAGING", "TASK_STARTING", "TASK_RUNNING", "TASK_KILLING"})
 PID = re.compile(r"^[^@]+@(?P<host>[^:]+):(?P<port>\d+)$")
