@@ -86,7 +86,11 @@ def test_app_without_health_checks_does_not_wait_for_healthy(marathon_lab):
     client.close()
 
 
-def test_dropped_event_stream_mid_deployment_completes_by_polling(marathon_lab):
+@pytest.mark.parametrize("reconnect", [{"status": 503}, {"stall": 600.0}], ids=["refused", "stalled"])
+def test_dropped_event_stream_mid_deployment_completes_by_polling(marathon_lab, reconnect):
+    """The stream drops mid-deployment and every reconnect is refused, or attaches and stays silent
+    (then no event at all comes: only the polls can notice the end). The limit (600 s) is beyond
+    pytest's timeout, so a wait that stopped checking fails the test instead of passing at it."""
     marathon_lab.deploy_seconds = 1.2
     client = MarathonClient(marathon_lab.url, HttpOptions(journal=make_journal()))
     _post(client)
@@ -101,9 +105,9 @@ def test_dropped_event_stream_mid_deployment_completes_by_polling(marathon_lab):
     t = threading.Thread(target=run)
     t.start()
     time.sleep(0.3)
-    marathon_lab.add_fault(count=0, path="^/v2/events", status=503)  # reconnects fail from now on
+    marathon_lab.add_fault(count=0, path="^/v2/events", **reconnect)  # every reconnect from now on
     marathon_lab.drop_event_streams()
-    t.join()  # the limit (600 s) is beyond pytest's timeout: only polling can end this wait in time
+    t.join()
     client.close()
     assert "app" in result, result
     assert result["app"]["tasksRunning"] == 2
