@@ -4,13 +4,15 @@ A test asserts on behaviour: requests counted in a stand-in's log, what was prin
 code, a limit made observable (a wait's limit beyond pytest's own timeout, a server that holds
 or refuses a request). Durations flake under load, so an `assert` may not compare them.
 
-The heuristic, over every tests/**/*.py with `ast`:
-1. an `assert` whose expression mentions a clock or a measured duration by name: `elapsed`,
-   `monotonic`, `perf_counter`, `process_time`, `time.time` (a call or an attribute);
-2. an `assert` whose expression mentions a name assigned, in the same module, from a clock reading
-   or from arithmetic on such names (`start = time.monotonic()`, `took = time.monotonic() - start`,
-   `assert took < 3`), followed through assignments (a function's result is not followed: a wait
-   given a deadline returns what it saw, not a time).
+The heuristic, over every tests/**/*.py with `ast`, flags an `assert` whose expression
+1. mentions a clock or a measured duration by name: `elapsed`, `monotonic`, `perf_counter`,
+   `process_time`, `time.time` (a call or an attribute), or
+2. mentions a reading: a clock call, a stand-in's logged request time (`entry["time"]`), a name
+   assigned anywhere in the module from a reading (`start = time.monotonic()`, `took =
+   time.monotonic() - start`), or a call of a module function that returns one (a helper giving
+   the gaps between logged times); followed through assignments, arithmetic, slices,
+   comprehensions and min/max/sorted/zip. A call that merely takes a reading as an argument is
+   not followed: a wait given a deadline returns what it saw, not a time.
 Waiting for something with a deadline (`while ... and time.monotonic() < deadline`) is not an
 assert and is fine; so is a clock read outside asserts (a stand-in holding a request).
 """
@@ -35,21 +37,40 @@ def _is_clock(node: ast.AST) -> bool:
     return False
 
 
-def _mentions(node: ast.AST, timed: set[str]) -> bool:
-    return any(_is_clock(n) or (isinstance(n, ast.Name) and n.id in timed) for n in ast.walk(node))
+AGGREGATES = {"abs", "list", "max", "min", "sorted", "sum", "tuple", "zip"}  # keep a reading a reading
 
 
-def _reading(node: ast.AST, timed: set[str]) -> bool:
-    """A clock reading (`time.monotonic()`), a timed name, or arithmetic on them (not a call taking
-    one as an argument: `wait_for(deadline=time.monotonic() + 30)` returns something else)."""
+def _mentions(node: ast.AST, timed: set[str], funcs: set[str]) -> bool:
+    return any(_is_clock(n) or (isinstance(n, ast.Name) and n.id in timed) or _reading(n, timed, funcs)
+               for n in ast.walk(node))
+
+
+def _reading(node: ast.AST, timed: set[str], funcs: set[str]) -> bool:
+    """A clock reading (`time.monotonic()`), a stand-in's log time (`entry["time"]`), a timed name, a
+    call of a timed function, or arithmetic, slices, comprehensions and min/max/sorted/zip... of
+    them. A call taking one as an argument is not (`wait_for(deadline=time.monotonic() + 30)`
+    returns what it saw, not a time)."""
     if isinstance(node, ast.Call):
-        return _is_clock(node.func)
+        if isinstance(node.func, ast.Name) and node.func.id in AGGREGATES:
+            return any(_reading(a, timed, funcs) for a in node.args)
+        return _is_clock(node.func) or (isinstance(node.func, ast.Name) and node.func.id in funcs)
     if isinstance(node, ast.Name):
         return node.id in timed
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        return (isinstance(key, ast.Constant) and key.value == "time") or _reading(node.value, timed, funcs)
     if isinstance(node, ast.BinOp):
-        return _reading(node.left, timed) or _reading(node.right, timed)
+        return _reading(node.left, timed, funcs) or _reading(node.right, timed, funcs)
     if isinstance(node, ast.UnaryOp):
-        return _reading(node.operand, timed)
+        return _reading(node.operand, timed, funcs)
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return any(_reading(e, timed, funcs) for e in node.elts)
+    if isinstance(node, (ast.ListComp, ast.GeneratorExp, ast.SetComp)):
+        local = set(timed)
+        for gen in node.generators:  # `for a, b in zip(times, times[1:])`: a and b are readings
+            if _reading(gen.iter, local, funcs):
+                local |= {n.id for n in ast.walk(gen.target) if isinstance(n, ast.Name)}
+        return _reading(node.elt, local, funcs)
     return False
 
 
@@ -67,15 +88,20 @@ def timed_asserts(source: str, filename: str = "<test>") -> list[str]:
     """`file:line: source` of every assert the heuristic above flags."""
     tree = ast.parse(source, filename)
     assigns = [n for n in ast.walk(tree) if _targets(n) and getattr(n, "value", None) is not None]
-    timed: set[str] = set()
-    while True:  # names holding clock readings, and names computed from those
-        grown = {name for n in assigns if _reading(n.value, timed) for name in _targets(n)} - timed
-        if not grown:
+    defs = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    timed: set[str] = set()  # names holding readings (module-wide), followed through assignments
+    funcs: set[str] = set()  # functions that return a reading (a helper computing gaps between times)
+    while True:
+        names = {name for n in assigns if _reading(n.value, timed, funcs) for name in _targets(n)}
+        returning = {d.name for d in defs for r in ast.walk(d)
+                     if isinstance(r, ast.Return) and r.value is not None and _reading(r.value, timed, funcs)}
+        if names <= timed and returning <= funcs:
             break
-        timed |= grown
+        timed |= names
+        funcs |= returning
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assert) and _mentions(node.test, timed):
+        if isinstance(node, ast.Assert) and _mentions(node.test, timed, funcs):
             found.append(f"{filename}:{node.lineno}: {ast.get_source_segment(source, node)}")
     return found
 
@@ -97,8 +123,20 @@ def test_the_heuristic_catches_timed_asserts_and_spares_others() -> None:
         "assert len(lab.sent('GET')) == 3\n"
         "assert all(0.125 <= s <= 0.25 for s in slept)\n"
         "reached = wait_for(lines, time.monotonic() + 30)\n"
-        "assert reached\n")
-    assert [f.split(":")[1] for f in flagged] == ["4", "5", "6", "8"], flagged
+        "assert reached\n"
+        "def gaps(entries):\n"
+        "    times = [e['time'] for e in entries]\n"
+        "    return [b - a for a, b in zip(times, times[1:])]\n"
+        "first, second = gaps(server.sent('GET'))\n"
+        "assert 0.1 <= first < 1.5\n"                       # 21: a helper's gaps between logged times
+        "assert 0.9 <= gaps(sent)[0] < 3.0\n"                # 22
+        "def wait_until(ok, limit):\n"
+        "    deadline = time.monotonic() + limit\n"
+        "    while not ok() and time.monotonic() < deadline:\n"
+        "        time.sleep(0.1)\n"
+        "    return ok()\n"
+        "assert wait_until(done, 30)\n")
+    assert [f.split(":")[1] for f in flagged] == ["4", "5", "6", "8", "21", "22"], flagged
 
 
 def test_no_assert_in_the_suite_compares_durations() -> None:
