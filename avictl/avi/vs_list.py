@@ -125,8 +125,12 @@ def vips_of(vs: dict[str, Any], vsvips: dict[str, list[str]]) -> list[str]:
 
 def list_virtualservices(client: Any, *, name: str | None = None, cloud: str | None = None,
                          state: str | None = None, tenant: str | None = None, all_tenants: bool = False,
-                         known_apps: dict[str, str] | None = None) -> Paged:
-    """Summaries of the virtual services (see `summarizer`), streamed page by page."""
+                         known_apps: dict[str, str] | Callable[[], dict[str, str] | None] | None = None) -> Paged:
+    """Summaries of the virtual services (see `summarizer`), streamed page by page.
+
+    `known_apps` may be a function giving them: it is called when the first page is summarized,
+    so that Marathon's app list can be read while the first pages are on their way.
+    """
     params: dict[str, Any] = {"include_name": "true", "join_subresources": "runtime", "fields": VS_FIELDS}
     glob = name
     if name:
@@ -140,10 +144,13 @@ def list_virtualservices(client: Any, *, name: str | None = None, cloud: str | N
     if cloud:
         params["cloud_ref.name"] = cloud
     wanted_state = normalize_state(state) if state else None
-    summarize = summarizer(known_apps)
+    summarizers: list[Callable[[dict[str, Any], list[str]], Summary]] = []
     match = fnmatch.fnmatchcase
 
     def items(results: list[dict[str, Any]], vips: list[list[str]]) -> list[Summary]:
+        if not summarizers:
+            summarizers.append(summarizer(known_apps() if callable(known_apps) else known_apps))
+        summarize = summarizers[0]
         out = [summarize(vs, v) for vs, v in zip(results, vips)]
         if glob:
             out = [i for i in out if match(i["name"] or "", glob)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import typer
@@ -67,6 +68,37 @@ def _known_apps(cx: Context) -> dict[str, str] | None:
     return found.value
 
 
+def _known_apps_later(cx: Context) -> Callable[[], dict[str, str] | None] | None:
+    """`_known_apps`, read from Marathon beside the controller's first pages: the listing asks for
+    them when it summarizes its first page (warnings are said then). A daemon thread, so that
+    Ctrl-C or an error is not held up by a slow Marathon."""
+    if not cx.has_marathon:
+        return None
+    import threading
+    from concurrent.futures import Future
+
+    from ..ops.app_index import known_apps
+
+    marathon = cx.marathon()
+    future: Future = Future()
+
+    def read() -> None:
+        try:
+            future.set_result(known_apps(marathon))
+        except BaseException as exc:  # handed to the listing, raised there
+            future.set_exception(exc)
+
+    threading.Thread(target=read, name="marathon-apps", daemon=True).start()
+
+    def result() -> dict[str, str] | None:
+        found = future.result()
+        for warning in found.warnings:
+            cx.warn(warning)
+        return found.value
+
+    return result
+
+
 def _container_ports(cx: Context, target: str) -> list[int] | None:
     """An app's container ports from Marathon, when configured: an app of several ports has a VS
     per port, and its first port's is the app's. None for a VS name or when Marathon cannot say."""
@@ -113,7 +145,7 @@ def vs_list(
         raise errors.UsageError("--tenant and --all-tenants exclude each other")
     client = cx.avi()
     items = client.list_virtualservices(name=name, cloud=cloud, state=oper_state, tenant=tenant or None,
-                                        all_tenants=all_tenants, known_apps=_known_apps(cx))
+                                        all_tenants=all_tenants, known_apps=_known_apps_later(cx))
     if not (name or cloud or oper_state or tenant or all_tenants):
         from ..names_cache import tee
 

@@ -119,3 +119,18 @@ def test_a_listing_with_a_cached_session_loads_no_httpx(avi_env, avi_lab, tmp_pa
     assert "httpx" in loaded[0]  # the login
     assert not loaded[1] & {"httpx", "httpcore", "h11"}, sorted(loaded[1] & {"httpx", "httpcore", "h11"})
     assert len(avi_lab.sent("POST", "^/login$")) == 1
+
+
+def test_vs_list_says_when_marathon_cannot_name_the_apps(cli, avi_env, avi_lab):
+    """Marathon's app list is read beside the controller's pages; when it cannot be read the APP
+    column falls back to the name guess, with one warning, and the listing succeeds."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}"
+    avi_lab.seed(2)
+    r = cli("-o", "jsonl", "vs", "list", env={**avi_env, "MARATHON_URL": dead})
+    assert r.exit_code == 0, r
+    assert [json.loads(line)["name"] for line in r.stdout.splitlines()] == ["vs-000000", "vs-000001"]
+    assert r.stderr.count("cannot read Marathon's apps for the APP column") == 1, r.stderr
