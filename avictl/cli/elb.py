@@ -202,7 +202,8 @@ def elb_retarget(
       avictl elb retarget avi-mesos-PublicSlaveL --port 10001 --yes --wait
       avictl elb retarget my-alb --port 10001 --health-path /health --fix-security-group
     """
-    from ..ops import retarget as ops
+    from ..ops import app_index, ports  # noqa: F401 - imported before the plan is shown: a Ctrl-C
+    from ..ops import retarget as ops  # between the plan and the change must not land in an import
     from .render import elb as render
 
     cx: Context = ctx.obj

@@ -425,6 +425,9 @@ def run(argv: list[str] | None = None, *, stdin: IO[str] | None = None, stdout: 
     except Exception as exc:  # a bug: one line unless --debug
         if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
             return _reader_went_away(io)
+        if _interrupted(exc):  # a Ctrl-C that Python wrapped (in an import: "Error calling __set_name__")
+            _print(io, "avictl: interrupted")
+            return errors.INTERRUPTED
         if debug:
             import traceback
 
@@ -439,6 +442,18 @@ def run(argv: list[str] | None = None, *, stdin: IO[str] | None = None, stdout: 
             pass
         if old_term is not None:
             signal.signal(signal.SIGTERM, old_term)
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Whether a KeyboardInterrupt is behind an exception (its cause or context, a few levels down)."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        seen = seen.__cause__ or seen.__context__ if seen is not None else None
+        if seen is None:
+            return False
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+    return False
 
 
 def _hint_for_profile(hint: str | None, cx: Context) -> str | None:
