@@ -143,43 +143,15 @@ def test_app_delete_of_an_app_no_load_balancer_serves_has_no_warning(cli, seed_l
 def on_terminal(seed_lab, home: Path, *args: str, answers: tuple[bytes, ...] = (b"n\n",)) -> tuple[int, str, str]:
     """Run avictl ARGS on a pty, answer its [y/N] questions in turn; (exit code, the text up to the
     last question answered, all text)."""
-    import os
-    import pty
-    import select
-    import subprocess
     import sys
-    import time
 
+    from cli.helpers import answer_on_terminal
     from conftest import isolated_env
 
-    master, slave = pty.openpty()
     env = isolated_env(home, {**seed_lab["env"], "TERM": "xterm", "NO_COLOR": "1", "COLUMNS": "200"})
-    proc = subprocess.Popen([sys.executable, "-m", "avictl", *args], stdin=slave, stdout=slave, stderr=slave,
-                            env=env, cwd=ROOT)
-    os.close(slave)
-    out, before = b"", None
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-        asked = out.count(b"[y/N]")
-        if asked and asked <= len(answers) and (before is None or before.count(b"[y/N]") < asked):
-            before = out
-            os.write(master, answers[asked - 1])
-        if proc.poll() is not None and not ready:
-            break
-    proc.wait(timeout=30)
-    os.close(master)
-    text = out.decode("utf-8", "replace")
+    code, text, before = answer_on_terminal([sys.executable, "-m", "avictl", *args], env, ROOT, answers)
     assert before is not None, text
-    return proc.returncode, before.decode("utf-8", "replace"), text
+    return code, before, text
 
 
 def test_deploy_on_a_terminal_warns_then_asks(cli, seed_lab, boto, avictl_home, tmp_path):
