@@ -29,7 +29,7 @@ from typing import Any
 
 from .. import errors
 from . import mesos
-from .vip import ref_name, ref_uuid
+from .vip import ref_label, ref_name, ref_uuid
 
 ALL_TENANTS = "*"
 
@@ -69,18 +69,16 @@ def app_vs_by_port(avi: Any, app_id: str, container_ports: list[int] | None = No
     return {port: list(found.values()) for port, found in by_port.items() if found}
 
 
-def app_virtualservices(avi: Any, app_id: str, container_ports: list[int] | None = None, *,
-                        tenant: str | None = None) -> list[dict[str, Any]]:
-    """Raw VSs of the app: through its pools, else by name; [] when none (yet)."""
-    return _unique(v for vss in app_vs_by_port(avi, app_id, container_ports, tenant=tenant).values() for v in vss) \
-        or _by_name(avi, app_id, tenant)
-
-
 def _unique(vss: Any) -> list[dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for vs in vss:
         found.setdefault(vs.get("uuid") or vs.get("name") or str(len(found)), vs)
     return list(found.values())
+
+
+def _every(avi: Any, app_id: str, by_port: dict[int, list[dict[str, Any]]], tenant: str | None) -> list[dict[str, Any]]:
+    """Every VS of the app found through its pools, else the VSs named as the integration names them."""
+    return _unique(v for vss in by_port.values() for v in vss) or _by_name(avi, app_id, tenant)
 
 
 def _by_name(avi: Any, app_id: str, tenant: str | None) -> list[dict[str, Any]]:
@@ -99,7 +97,7 @@ def single_app_vs(avi: Any, app_id: str, container_ports: list[int] | None = Non
     first = int(container_ports[0]) if container_ports and container_ports[0] else None
     found = by_port.get(first) if first is not None else None
     if not found:
-        found = _unique(v for vss in by_port.values() for v in vss) or _by_name(avi, app_id, tenant)
+        found = _every(avi, app_id, by_port, tenant)
     if len(found) > 1:
         raise errors.Conflict(f"app {mesos.loose_app_path(app_id)} matches {len(found)} virtual services: "
                               + ", ".join(vs_label(v) for v in found), "name the virtual service instead of the app")
@@ -118,8 +116,7 @@ class AppVsIndex:
 def app_vs_index(avi: Any, app_id: str, *, tenant: str | None = None) -> AppVsIndex:
     """Every VS of the app (through its pools `<app>-pool-<port>`, else by name), by port."""
     by_port = app_vs_by_port(avi, app_id, None, tenant=tenant)
-    every = _unique(v for vss in by_port.values() for v in vss) or _by_name(avi, app_id, tenant)
-    return AppVsIndex(app_id, by_port, every)
+    return AppVsIndex(app_id, by_port, _every(avi, app_id, by_port, tenant))
 
 
 def port_vs_ports(index: AppVsIndex, rows: list[dict[str, Any]]) -> tuple[list[Any], list[str]]:
@@ -168,7 +165,7 @@ def app_vs_port(avi: Any, app_id: str, container_ports: list[int] | None = None,
 
 def vs_label(vs: dict[str, Any]) -> str:
     """'name' or 'name (tenant t)' for naming VSs in a message."""
-    tenant = ref_name(vs.get("tenant_ref")) or ref_uuid(vs.get("tenant_ref"))
+    tenant = ref_label(vs.get("tenant_ref"))
     return f"{vs.get('name')}" + (f" (tenant {tenant})" if tenant else "")
 
 
@@ -209,11 +206,12 @@ def elb_reach(avi: Any, vs: dict[str, Any]) -> Reach:
                  f"service {vs.get('name')} answers only on its VIP, not where the load balancer forwards")
 
 
-def virtualservices_on_port(avi: Any, port: int) -> list[dict[str, Any]]:
-    """The raw VSs of every tenant with a service listening on `port` (port..port_range_end).
+def virtualservices_on_ports(avi: Any, ports: list[int]) -> list[dict[str, Any]]:
+    """The raw VSs of every tenant with a service listening on one of `ports` (port..port_range_end).
 
-    Light reads (names, services, pool and cloud references; no runtime, no VIPs): what tells
-    which app the traffic an ELB forwards to `<agent>:<port>` belongs to.
+    Light reads (names, services, pool and cloud references; no runtime, no VIPs), one listing
+    for all the ports: what tells which app the traffic an ELB forwards to `<agent>:<port>`
+    belongs to.
     """
     params = {"include_name": "true", "fields": "name,uuid,services,pool_ref,cloud_ref,cloud_type,tenant_ref,"
                                                   "east_west_placement"}
@@ -225,7 +223,7 @@ def virtualservices_on_port(avi: Any, port: int) -> list[dict[str, Any]]:
                 high = int(service.get("port_range_end") or low)
             except (TypeError, ValueError):
                 continue
-            if low <= port <= high:
+            if any(low <= port <= high for port in ports):
                 found.append(vs)
                 break
     return found

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import errors
-from .vip import ref_name, ref_uuid
+from .vip import ref_label
 
 SE_UP = "OPER_UP"
 CLOUD_READY = "CLOUD_STATE_PLACEMENT_READY"
@@ -30,7 +30,7 @@ def summarize_se(item: dict[str, Any]) -> dict[str, Any]:
     oper = rt.get("oper_status") if isinstance(rt.get("oper_status"), dict) else {}
     mgmt = cfg.get("mgmt_ip_address") if isinstance(cfg.get("mgmt_ip_address"), dict) else {}
     address = mgmt.get("addr") or _mgmt_vnic_address(cfg)
-    vss = [ref_name(r) or ref_uuid(r) for r in cfg.get("virtualservice_refs") or [] if isinstance(r, str)]
+    vss = [ref_label(r) for r in cfg.get("virtualservice_refs") or [] if isinstance(r, str)]
     reason = oper.get("reason")
     return {
         "name": cfg.get("name"),
@@ -41,7 +41,7 @@ def summarize_se(item: dict[str, Any]) -> dict[str, Any]:
         "reason": "; ".join(reason) if isinstance(reason, list) else reason,
         "vss": vss,
         "version": rt.get("version"),
-        "cloud": ref_name(cfg.get("cloud_ref")) or ref_uuid(cfg.get("cloud_ref")),
+        "cloud": ref_label(cfg.get("cloud_ref")),
         "enable_state": cfg.get("enable_state"),
     }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import errors
-from .vip import ref_name, ref_uuid
+from .vip import ref_label
 
 STATES = {"up": "OPER_UP", "down": "OPER_DOWN", "disabled": "OPER_DISABLED", "initializing": "OPER_INITIALIZING",
           "unavailable": "OPER_UNAVAIL", "partitioned": "OPER_PARTITIONED", "inactive": "OPER_INACTIVE"}
@@ -43,8 +43,8 @@ def summarize_pool(pool: dict[str, Any]) -> dict[str, Any]:
         "servers": [f"{(s.get('ip') or {}).get('addr')}:{s.get('port') or pool.get('default_server_port')}"
                     for s in servers],
         "enabled": pool.get("enabled", True),
-        "cloud": ref_name(pool.get("cloud_ref")) or ref_uuid(pool.get("cloud_ref")),
-        "tenant": ref_name(pool.get("tenant_ref")) or ref_uuid(pool.get("tenant_ref")),
+        "cloud": ref_label(pool.get("cloud_ref")),
+        "tenant": ref_label(pool.get("tenant_ref")),
         "lb_algorithm": pool.get("lb_algorithm"),
     }
 

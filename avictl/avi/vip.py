@@ -39,7 +39,15 @@ def ref_uuid(ref: str | None) -> str | None:
     """'https://ctl/api/vsvip/vsvip-1234#name' → 'vsvip-1234'."""
     if not ref:
         return None
-    return ref.split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1] or None
+    return ref.partition("#")[0].rstrip("/").rpartition("/")[2] or None
+
+
+def ref_label(ref: str | None) -> str | None:
+    """The `#name` of a reference read with include_name, else its uuid (`vs list` calls it per field)."""
+    if not ref:
+        return None
+    head, _, tail = ref.partition("#")
+    return tail or head.rstrip("/").rpartition("/")[2] or None
 
 
 def ref_name(ref: str | None) -> str | None:

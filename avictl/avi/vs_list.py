@@ -33,7 +33,7 @@ from .. import errors
 from ..paging import Paged
 from . import mesos
 from .summary import normalize_state
-from .vip import addresses_of_vips
+from .vip import addresses_of_vips, inline_addresses, ref_label, ref_uuid
 
 # What `vs list` needs of a VS; asking for only these keeps pages ~10x smaller than full objects.
 VS_FIELDS = ("name,uuid,services,vip,ip_address,ip6_address,vsvip_ref,pool_ref,pool_group_ref,cloud_ref,"
@@ -41,31 +41,6 @@ VS_FIELDS = ("name,uuid,services,vip,ip_address,ip6_address,vsvip_ref,pool_ref,p
 UUID_CHUNK = 100  # uuids per bulk VsVip read, keeping the URL well under 8 KiB
 
 Summary = dict[str, Any]
-
-
-def _label(ref: Any) -> str | None:
-    """The `#name` of a reference read with include_name, else its uuid (ref_name or ref_uuid)."""
-    if not ref:
-        return None
-    head, _, tail = ref.partition("#")
-    return tail or head.rstrip("/").rpartition("/")[2] or None
-
-
-def _uuid(ref: Any) -> str | None:
-    """'https://ctl/api/vsvip/vsvip-1234#name' → 'vsvip-1234' (vip.ref_uuid, inlined for the hot path)."""
-    if not ref:
-        return None
-    return ref.partition("#")[0].rstrip("/").rpartition("/")[2] or None
-
-
-def inline_vips(vs: dict[str, Any]) -> list[str] | None:
-    """The VIPs a VS carries itself (≤16.x `ip_address`, 17.1–18.2 `vip[]`), None when only its
-    `vsvip_ref` knows them (vip.inline_addresses)."""
-    vip = vs.get("vip")
-    if vip:
-        return addresses_of_vips(vip)
-    addrs = [a["addr"] for a in (vs.get("ip_address"), vs.get("ip6_address")) if isinstance(a, dict) and a.get("addr")]
-    return addrs or None
 
 
 def oper_state(vs: dict[str, Any]) -> str:
@@ -105,10 +80,10 @@ def summarizer(known_apps: dict[str, str] | None) -> Callable[[dict[str, Any], l
             "services": services,
             "state": state,
             "enabled": get("enabled", True),
-            "pool": _label(get("pool_ref") or get("pool_group_ref")),
+            "pool": ref_label(get("pool_ref") or get("pool_group_ref")),
             "app": app_for(vs, known_apps),
-            "cloud": _label(get("cloud_ref")),
-            "tenant": _label(get("tenant_ref")),
+            "cloud": ref_label(get("cloud_ref")),
+            "tenant": ref_label(get("tenant_ref")),
             "east_west": bool(get("east_west_placement")),
         }
 
@@ -117,9 +92,9 @@ def summarizer(known_apps: dict[str, str] | None) -> Callable[[dict[str, Any], l
 
 def vips_of(vs: dict[str, Any], vsvips: dict[str, list[str]]) -> list[str]:
     """The VIPs of a VS: its own (before 20.1), else those of its VsVip in `vsvips` (by uuid)."""
-    vips = inline_vips(vs)
+    vips = inline_addresses(vs)
     if vips is None:
-        vips = vsvips.get(_uuid(vs.get("vsvip_ref")) or "", [])
+        vips = vsvips.get(ref_uuid(vs.get("vsvip_ref")) or "", [])
     return vips
 
 
@@ -303,9 +278,9 @@ class _Listing:
         refs: list[list[str] | str] = []  # per VS: its own VIPs, or the uuid of its VsVip ("" for none)
         needed: dict[str, dict[str, Any]] = {}
         for vs in results:
-            own = inline_vips(vs)
+            own = inline_addresses(vs)
             if own is None:
-                uuid = _uuid(vs.get("vsvip_ref")) or ""
+                uuid = ref_uuid(vs.get("vsvip_ref")) or ""
                 if uuid:
                     needed.setdefault(uuid, vs)
                 refs.append(uuid)

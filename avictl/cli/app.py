@@ -389,13 +389,13 @@ def _warn_forwarding_elbs(cx: Context, app: dict[str, Any]) -> None:
     """Before a delete: name the load balancers that will still forward to the app's port."""
     if not cx.has_aws:
         return  # no AWS for this profile: nothing to say about load balancers
+    import shlex
+
     from ..ops.app_index import elbs_forwarding_to_app
 
     found = elbs_forwarding_to_app(app, aws=cx.aws(), avi=cx.avi() if cx.has_controller else None)
     for warning in found.warnings:
         cx.warn(warning)
-    import shlex
-
     profile = f" -p {shlex.quote(cx.opts.profile)}" if cx.opts.profile else ""
     for f in found.value:
         lport = f" --listener-port {f.listener_port}" if f.listener_port != 80 else ""

@@ -3,7 +3,7 @@
 The Mesos integration flattens `/group/app` and `/group-app` to the same VS name; with
 Marathon's app list the `APP` of `vs list` and `vs show` is exact instead of a guess.
 
-`apps_on_port` answers the reverse question a load balancer raises: an ELB forwards to
+`apps_on_ports` answers the reverse question a load balancer raises: an ELB forwards to
 `<agent>:<port>`; which app's traffic is that? (`deploy`, `elb retarget` and `app delete`
 warn before they move a load balancer off an app, or leave one forwarding to a deleted app.)
 """
@@ -38,22 +38,25 @@ class PortUser:
     vs: str | None = None
 
 
-def apps_on_port(port: int, *, avi: Any | None = None, marathon: Any | None = None) -> Result[list[PortUser]]:
-    """The apps served on `port` of the agents, where a load balancer forwarding to it sends traffic.
+def apps_on_ports(ports: list[int], *, avi: Any | None = None, marathon: Any | None = None) -> Result[list[PortUser]]:
+    """The apps served on `ports` of the agents, where a load balancer forwarding to them sends traffic.
 
-    With a controller: the apps of the virtual services listening on the port (every tenant),
-    named exactly with Marathon's app list when Marathon is given. Without one: the Marathon
-    apps with `port` as a service port. A system that cannot answer is a warning and no apps
-    (the caller goes on: this only decides what to warn about).
+    With a controller: the apps of the virtual services listening on the ports (every tenant,
+    one listing), named exactly with Marathon's app list when Marathon is given. Without one:
+    the Marathon apps with one of `ports` as a service port. A system that cannot answer is a
+    warning and no apps (the caller goes on: this only decides what to warn about).
     """
+    if not ports:
+        return Result([])
+    what = ", ".join(str(p) for p in ports)
     if avi is not None:
-        from ..avi.apps import virtualservices_on_port
+        from ..avi.apps import virtualservices_on_ports
 
         index = known_apps(marathon)
         try:
-            found = virtualservices_on_port(avi, port)
+            found = virtualservices_on_ports(avi, ports)
         except errors.AvictlError as exc:
-            return Result([], [f"cannot tell which app port {port} serves: {exc.message}"])
+            return Result([], [f"cannot tell which app port {what} serves: {exc.message}"])
         users = []
         for vs in found:
             app = mesos.app_id_for_vs(vs, index.value)
@@ -66,10 +69,15 @@ def apps_on_port(port: int, *, avi: Any | None = None, marathon: Any | None = No
         try:
             apps = marathon.list_apps()
         except errors.AvictlError as exc:
-            return Result([], [f"cannot tell which app port {port} serves: {exc.message}"])
+            return Result([], [f"cannot tell which app port {what} serves: {exc.message}"])
         return Result([PortUser(mesos.loose_app_path(a["id"])) for a in apps
-                       if isinstance(a, dict) and a.get("id") and port in service_ports(a)])
+                       if isinstance(a, dict) and a.get("id") and set(ports) & set(service_ports(a))])
     return Result([])
+
+
+def forwarded_ports(listener: dict[str, Any]) -> list[int]:
+    """The instance port(s) a load balancer listener forwards to (an ALB/NLB group may hold several)."""
+    return [int(p) for p in (listener.get("instance_ports") or [listener.get("instance_port")]) if p]
 
 
 @dataclass
@@ -96,17 +104,11 @@ def traffic_move(elb: str, listener: dict[str, Any], *, to_port: int | None = No
     None when the listener already forwards to `to_port`, when nothing is served on its port
     now, or when what is served there is `to_app` itself.
     """
-    ports = [int(p) for p in (listener.get("instance_ports") or [listener.get("instance_port")]) if p]
+    ports = forwarded_ports(listener)
     if not ports or (to_port is not None and ports == [to_port]):
         return Result(None)
-    users: list[PortUser] = []
-    warnings: list[str] = []
-    for port in ports:
-        if port == to_port:
-            continue
-        found = apps_on_port(port, avi=avi, marathon=marathon)
-        users += found.value
-        warnings += found.warnings
+    found = apps_on_ports([p for p in ports if p != to_port], avi=avi, marathon=marathon)
+    users, warnings = found.value, found.warnings
     target = mesos.loose_app_path(to_app) if to_app else None
     if not users or any(u.app_id == target for u in users):
         return Result(None, warnings)
@@ -154,7 +156,7 @@ def elbs_forwarding_to_app(app: dict[str, Any], *, aws: Any, avi: Any | None = N
     try:
         for lb in aws.list_load_balancers(health=False):
             for ls in lb.get("listeners") or []:
-                on = [int(p) for p in (ls.get("instance_ports") or [ls.get("instance_port")]) if p]
+                on = forwarded_ports(ls)
                 for port in ports:
                     if port in on:
                         found.append(ElbForward(lb["name"], int(ls["port"]), port, str(app_id), vs_name))
